@@ -1,0 +1,1 @@
+"""Database backend for the embedded PostgreSQL server (ENGINE "jobboard.db.embedded")."""
