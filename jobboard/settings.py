@@ -144,6 +144,10 @@ STORAGES = {
     },
 }
 
+# Development and tests serve files straight from static/, without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

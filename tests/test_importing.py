@@ -1,0 +1,197 @@
+"""Importing notices: what HR sees when files go in, and what never happens to the data."""
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
+
+from vacancies.importing import Outcome, source_digest, vacancy_upsert_from_notice
+from vacancies.models import Location, Vacancy
+from vacancies.parsing import NoticeParseError
+
+NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
+SAMPLE = NOTICES / "000_0f606890594e4ec3.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+def import_text(text, **options):
+    return vacancy_upsert_from_notice(text=text, source_name="notice.txt", **options)
+
+
+def run_import(*paths, **options):
+    """Run import_notices; return (exit status, stdout, stderr)."""
+    out, err = [], []
+    status = 0
+    with mock.patch("sys.stdout"), mock.patch("sys.stderr"):
+        try:
+            call_command(
+                "import_notices", *map(str, paths), stdout=_Sink(out), stderr=_Sink(err), **options
+            )
+        except SystemExit as exit:
+            status = exit.code
+    return status, "".join(out), "".join(err)
+
+
+class _Sink:
+    def __init__(self, parts):
+        self.parts = parts
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+
+def test_importing_a_notice_stores_every_field_in_both_languages():
+    result = import_text(SAMPLE.read_text(encoding="utf-8"))
+    vacancy = Vacancy.objects.get(reference="260063")
+    assert result.outcome == Outcome.CREATED
+    assert vacancy.title_en == "Head, Comprehensive Assistance Package Section"
+    assert vacancy.title_fr == "Chef de la Section CAP"
+    assert (vacancy.grade_label, vacancy.grade_min, vacancy.grade_max) == ("G20", 20, 20)
+    assert vacancy.deadline.isoformat() == "2026-02-25T23:59:00+00:00"
+    assert str(vacancy.salary_amount) == "9784.44" and vacancy.salary_currency == "EUR"
+    assert vacancy.risk_level == Vacancy.RiskLevel.EXTREME
+    assert vacancy.unaccompanied
+    assert vacancy.primary_location.city_fr == "Kiev"
+    assert [str(loc) for loc in vacancy.other_locations.all()] == ["Brussels, Belgium"]
+    assert [s["heading"] for s in vacancy.sections_fr][:2] == [
+        "RÉSUMÉ",
+        "QUALIFICATIONS ET EXPÉRIENCE",
+    ]
+    assert vacancy.risk_note_fr.startswith("Note importante")
+
+
+def test_original_text_is_kept_verbatim_with_its_sha256():
+    text = SAMPLE.read_text(encoding="utf-8")
+    vacancy = import_text(text).vacancy
+    vacancy.refresh_from_db()
+    assert vacancy.source_text == text
+    assert vacancy.source_sha256 == source_digest(text)
+    assert len(vacancy.source_sha256) == 64
+
+
+def test_imported_vacancies_are_published_unless_draft_is_asked():
+    assert import_text(SAMPLE.read_text(encoding="utf-8")).vacancy.status == "published"
+    other = (NOTICES / "002_0713b456fdec9bde.txt").read_text(encoding="utf-8")
+    draft = import_text(other, publish=False).vacancy
+    assert draft.status == "draft" and draft.published_at is None
+
+
+def test_reimporting_the_same_text_changes_nothing():
+    text = SAMPLE.read_text(encoding="utf-8")
+    first = import_text(text).vacancy
+    second = import_text(text)
+    assert second.outcome == Outcome.UNCHANGED
+    assert Vacancy.objects.count() == 1
+    assert Vacancy.objects.get().updated_at == first.updated_at
+
+
+def test_reimporting_a_changed_notice_updates_the_same_vacancy_and_keeps_its_status():
+    text = SAMPLE.read_text(encoding="utf-8")
+    vacancy = import_text(text).vacancy
+    Vacancy.objects.filter(pk=vacancy.pk).update(status=Vacancy.Status.ARCHIVED)
+    result = import_text(text.replace("NATO Grade G20", "NATO Grade G21", 1))
+    assert result.outcome == Outcome.UPDATED
+    assert result.vacancy.pk == vacancy.pk
+    vacancy.refresh_from_db()
+    assert vacancy.grade_label == "G21"
+    assert vacancy.status == Vacancy.Status.ARCHIVED
+    assert Vacancy.objects.count() == 1
+
+
+def test_locations_are_shared_between_vacancies():
+    for path in sorted(NOTICES.glob("*.txt")):
+        import_text(path.read_text(encoding="utf-8"))
+    assert Location.objects.filter(country="Ukraine", city="Kyiv").count() == 1
+    kyiv = Location.objects.get(city="Kyiv")
+    assert kyiv.primary_vacancies.count() == 3
+
+
+def test_french_names_corrected_by_an_editor_survive_a_reimport():
+    text = SAMPLE.read_text(encoding="utf-8")
+    import_text(text)
+    Location.objects.filter(city="Kyiv").update(city_fr="Kyïv")
+    import_text(text.replace("G20", "G21", 1))
+    assert Location.objects.get(city="Kyiv").city_fr == "Kyïv"
+
+
+def test_a_file_that_is_not_a_notice_writes_nothing():
+    with pytest.raises(NoticeParseError):
+        import_text("Minutes of the staff association meeting.\n")
+    assert Vacancy.objects.count() == 0
+    assert Location.objects.count() == 0
+
+
+def test_a_failure_half_way_through_saving_leaves_no_half_written_rows():
+    text = SAMPLE.read_text(encoding="utf-8")
+    with (
+        mock.patch.object(
+            Vacancy.other_locations.related_manager_cls,
+            "set",
+            side_effect=DatabaseError("disk full"),
+        ),
+        pytest.raises(DatabaseError),
+    ):
+        import_text(text)
+    assert Vacancy.objects.count() == 0
+    assert Location.objects.count() == 0
+
+
+def test_a_failed_update_keeps_the_previous_version_whole():
+    text = SAMPLE.read_text(encoding="utf-8")
+    import_text(text)
+    with (
+        mock.patch.object(
+            Vacancy.other_locations.related_manager_cls,
+            "set",
+            side_effect=DatabaseError("disk full"),
+        ),
+        pytest.raises(DatabaseError),
+    ):
+        import_text(text.replace("NATO Grade G20", "NATO Grade G21", 1))
+    vacancy = Vacancy.objects.get()
+    assert vacancy.grade_label == "G20"
+    assert vacancy.source_sha256 == source_digest(text)
+
+
+# --------------------------------------------------------------------- import_notices
+
+
+def test_import_notices_imports_a_folder_and_prints_a_summary():
+    status, out, err = run_import(NOTICES)
+    assert status == 0
+    assert "5 file(s): 5 created, 0 updated, 0 unchanged, 0 failed." in out
+    assert err == ""
+    assert Vacancy.objects.published().count() == 5
+
+
+def test_import_notices_twice_reports_unchanged():
+    run_import(NOTICES)
+    status, out, _ = run_import(NOTICES)
+    assert status == 0
+    assert "0 created, 0 updated, 5 unchanged, 0 failed." in out
+    assert Vacancy.objects.count() == 5
+
+
+def test_import_notices_with_draft_keeps_new_vacancies_unpublished():
+    run_import(SAMPLE, draft=True)
+    assert Vacancy.objects.get().status == Vacancy.Status.DRAFT
+
+
+def test_a_bad_file_among_good_ones_is_reported_and_skipped(tmp_path):
+    (tmp_path / "a_good.txt").write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "b_empty.txt").write_bytes(b"")
+    (tmp_path / "c_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "d_good.txt").write_bytes((NOTICES / "003_1022b2eb9dceedfc.txt").read_bytes())
+    status, out, err = run_import(tmp_path, tmp_path / "missing.txt")
+    assert status == 1
+    assert "2 created, 0 updated, 0 unchanged, 3 failed." in out
+    assert f"{tmp_path / 'b_empty.txt'}: the file is empty" in err
+    assert f"{tmp_path / 'c_binary.txt'}: the file is binary, not text" in err
+    assert f"{tmp_path / 'missing.txt'}: no such file or folder" in err
+    assert sorted(Vacancy.objects.values_list("reference", flat=True)) == ["260063", "260885"]

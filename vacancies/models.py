@@ -1,0 +1,187 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Location(models.Model):
+    """A duty station, named in both languages."""
+
+    country = models.CharField(_("country"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    country_fr = models.CharField(_("country (French)"), max_length=100, blank=True)
+    city_fr = models.CharField(_("city (French)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["country", "city"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "city"], name="unique_location"),
+        ]
+
+    def __str__(self):
+        return f"{self.city}, {self.country}"
+
+
+class VacancyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Vacancy.Status.PUBLISHED)
+
+    def open(self, now=None):
+        """Still taking applications: no deadline (or 'ongoing'), or it has not passed."""
+        now = now or timezone.now()
+        return self.filter(Q(deadline__isnull=True) | Q(deadline__gte=now))
+
+    def closed(self, now=None):
+        """The deadline has passed."""
+        return self.filter(deadline__lt=now or timezone.now())
+
+
+class _JSONStringsVector(models.Func):
+    """to_tsvector over every string value of a JSON document: section headings and texts.
+
+    The two-argument form with an explicit configuration is immutable, so PostgreSQL can
+    keep it in a generated column.
+    """
+
+    function = "jsonb_to_tsvector"
+    output_field = SearchVectorField()
+
+    def __init__(self, expression, *, config):
+        strings_only = Cast(models.Value('["string"]'), models.JSONField())
+        super().__init__(SearchConfig(config), expression, strings_only)
+
+
+def _weighted(vector, weight):
+    return models.Func(
+        vector, models.Value(weight), function="setweight", output_field=SearchVectorField()
+    )
+
+
+def _search_vector(language, config):
+    """Title weighs more than the body; kept current by PostgreSQL itself."""
+    return CombinedExpression(
+        SearchVector(f"title_{language}", config=config, weight="A"),
+        "||",
+        _weighted(_JSONStringsVector(models.F(f"sections_{language}"), config=config), "B"),
+        output_field=SearchVectorField(),
+    )
+
+
+class Vacancy(models.Model):
+    """One vacancy notice: the English half is the record, the French half its translation."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class RiskLevel(models.TextChoices):
+        EXTREME = "extreme", _("Extreme risk")
+        HIGH = "high", _("High risk")
+        MEDIUM = "medium", _("Medium risk")
+        LOW = "low", _("Low risk")
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    organisation_en = models.CharField(_("organisation (English)"), max_length=200, blank=True)
+    organisation_fr = models.CharField(_("organisation (French)"), max_length=200, blank=True)
+    schedule_en = models.CharField(_("schedule (English)"), max_length=100, blank=True)
+    schedule_fr = models.CharField(_("schedule (French)"), max_length=100, blank=True)
+
+    primary_location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_vacancies",
+        verbose_name=_("duty station"),
+    )
+    other_locations = models.ManyToManyField(
+        Location, blank=True, related_name="other_vacancies", verbose_name=_("other locations")
+    )
+
+    deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    deadline_ongoing = models.BooleanField(_("ongoing (no deadline)"), default=False)
+    salary_amount = models.DecimalField(
+        _("salary"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    salary_currency = models.CharField(_("salary currency"), max_length=3, blank=True)
+    salary_period = models.CharField(_("salary period"), max_length=10, blank=True)
+    grade_label = models.CharField(_("grade"), max_length=20, blank=True)
+    grade_min = models.PositiveSmallIntegerField(_("lowest grade"), null=True, blank=True)
+    grade_max = models.PositiveSmallIntegerField(_("highest grade"), null=True, blank=True)
+    clearance = models.CharField(_("security clearance"), max_length=50, blank=True)
+
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    risk_note_en = models.TextField(_("risk note (English)"), blank=True)
+    risk_note_fr = models.TextField(_("risk note (French)"), blank=True)
+    unaccompanied = models.BooleanField(_("unaccompanied post"), default=False)
+    pending_budget_approval = models.BooleanField(_("pending budget approval"), default=False)
+
+    # [{"heading": ..., "text": ...}, ...] in reading order, per language.
+    sections_en = models.JSONField(_("sections (English)"), default=list, blank=True)
+    sections_fr = models.JSONField(_("sections (French)"), default=list, blank=True)
+
+    source_text = models.TextField(_("original notice text"))
+    source_sha256 = models.CharField(_("SHA-256 of the original text"), max_length=64)
+    source_name = models.CharField(_("imported from"), max_length=255, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    search_en = models.GeneratedField(
+        expression=_search_vector("en", "english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_fr = models.GeneratedField(
+        expression=_search_vector("fr", "french"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+        ordering = ["deadline", "reference"]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="vacancy_status_deadline"),
+            models.Index(fields=["grade_min", "grade_max"], name="vacancy_grade_range"),
+            models.Index(fields=["risk_level"], name="vacancy_risk_level"),
+            GinIndex(fields=["search_en"], name="vacancy_search_en"),
+            GinIndex(fields=["search_fr"], name="vacancy_search_fr"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade_min__lte=models.F("grade_max"))
+                | Q(grade_min__isnull=True)
+                | Q(grade_max__isnull=True),
+                name="vacancy_grade_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(deadline_ongoing=True, deadline__isnull=False),
+                name="vacancy_ongoing_has_no_deadline",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title_en}"
+
+    @property
+    def is_open(self):
+        return self.deadline is None or self.deadline >= timezone.now()
