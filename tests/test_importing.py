@@ -4,8 +4,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError
+from django.db.models import QuerySet
 
 from vacancies.importing import Outcome, source_digest, vacancy_upsert_from_notice
 from vacancies.models import Location, Vacancy
@@ -15,6 +16,11 @@ NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
 SAMPLE = NOTICES / "000_0f606890594e4ec3.txt"
 
 pytestmark = pytest.mark.django_db
+
+
+def failing_link_writes():
+    """The disk fills up while the vacancy's locations are being linked: after its row."""
+    return mock.patch.object(QuerySet, "bulk_create", side_effect=DatabaseError("disk full"))
 
 
 def import_text(text, **options):
@@ -130,11 +136,7 @@ def test_a_file_that_is_not_a_notice_writes_nothing():
 def test_a_failure_half_way_through_saving_leaves_no_half_written_rows():
     text = SAMPLE.read_text(encoding="utf-8")
     with (
-        mock.patch.object(
-            Vacancy.other_locations.related_manager_cls,
-            "set",
-            side_effect=DatabaseError("disk full"),
-        ),
+        failing_link_writes(),
         pytest.raises(DatabaseError),
     ):
         import_text(text)
@@ -146,17 +148,18 @@ def test_a_failed_update_keeps_the_previous_version_whole():
     text = SAMPLE.read_text(encoding="utf-8")
     import_text(text)
     with (
-        mock.patch.object(
-            Vacancy.other_locations.related_manager_cls,
-            "set",
-            side_effect=DatabaseError("disk full"),
-        ),
+        failing_link_writes(),
         pytest.raises(DatabaseError),
     ):
-        import_text(text.replace("NATO Grade G20", "NATO Grade G21", 1))
+        changed = text.replace("NATO Grade G20", "NATO Grade G21", 1)
+        import_text(
+            changed.replace("Other Location: Belgium-Brussels", "Other Location: Belgium-Mons")
+        )
     vacancy = Vacancy.objects.get()
     assert vacancy.grade_label == "G20"
     assert vacancy.source_sha256 == source_digest(text)
+    assert [str(location) for location in vacancy.other_locations.all()] == ["Brussels, Belgium"]
+    assert not Location.objects.filter(city="Mons").exists()
 
 
 # --------------------------------------------------------------------- import_notices
@@ -195,3 +198,23 @@ def test_a_bad_file_among_good_ones_is_reported_and_skipped(tmp_path):
     assert f"{tmp_path / 'c_binary.txt'}: the file is binary, not text" in err
     assert f"{tmp_path / 'missing.txt'}: no such file or folder" in err
     assert sorted(Vacancy.objects.values_list("reference", flat=True)) == ["260063", "260885"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_with_several_workers_gives_the_same_result(tmp_path):
+    for path in NOTICES.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "zz_not_a_notice.txt").write_text("Lunch menu\n")
+    status, out, err = run_import(tmp_path, jobs=2)
+    assert status == 1
+    assert "6 file(s): 5 created, 0 updated, 0 unchanged, 1 failed." in out
+    assert err.strip() == f"{tmp_path / 'zz_not_a_notice.txt'}: " + (
+        "not a vacancy notice: no title with a reference and no header fields found"
+    )
+    assert Vacancy.objects.published().count() == 5
+    assert Location.objects.filter(city="Kyiv").count() == 1
+
+
+def test_import_notices_refuses_a_number_of_workers_below_one():
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("import_notices", str(SAMPLE), jobs=0)

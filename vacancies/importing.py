@@ -6,15 +6,21 @@ so a notice is stored the same way whichever door it comes in by.
 
 import enum
 import hashlib
+import multiprocessing
+import operator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial, reduce
+from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Location, Vacancy
 from .parsing import Location as ParsedLocation
-from .parsing import Notice, parse_notice
+from .parsing import Notice, NoticeParseError, decode_notice, parse_notice
 
 
 class Outcome(enum.StrEnum):
@@ -28,6 +34,16 @@ class ImportResult:
     vacancy: Vacancy
     outcome: Outcome
     notice: Notice
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """What became of one file: an outcome and its reference, or the reason it failed."""
+
+    path: Path
+    outcome: Outcome | None = None
+    reference: str = ""
+    error: str = ""
 
 
 def source_digest(text: str) -> str:
@@ -52,6 +68,42 @@ def vacancy_upsert_from_notice(
         return _save(notice, source_name=source_name, publish=publish)
 
 
+def import_notice_file(path: Path, *, publish: bool = True) -> FileImport:
+    """Import one file; a file that cannot be read, parsed or saved is reported, not raised."""
+    try:
+        result = vacancy_upsert_from_notice(
+            text=decode_notice(path.read_bytes()), source_name=path.name, publish=publish
+        )
+    except NoticeParseError as error:
+        return FileImport(path, error=str(error))
+    except OSError as error:
+        return FileImport(path, error=f"cannot be read ({error.strerror or error})")
+    except DatabaseError as error:
+        return FileImport(path, error=f"could not be saved: {error}".strip())
+    return FileImport(path, outcome=result.outcome, reference=result.vacancy.reference)
+
+
+def import_notice_files(
+    paths: Sequence[Path], *, publish: bool = True, jobs: int = 1
+) -> Iterator[FileImport]:
+    """Import files one by one, each in its own transaction, yielding results in order.
+
+    With ``jobs`` > 1 the files are shared among that many worker processes: parsing is
+    CPU-bound Python and each worker waits on its own database connection, so on a
+    machine with several cores this imports a large batch several times faster.
+    """
+    if jobs <= 1 or len(paths) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+        for path in paths:
+            yield import_notice_file(path, publish=publish)
+        return
+    # The server must be up before forking (so that it is started, and later stopped, by
+    # this process), and no connection may be shared with the workers.
+    connection.ensure_connection()
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(partial(import_notice_file, publish=publish), paths, chunksize=4)
+
+
 @transaction.atomic
 def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
     digest = source_digest(notice.text)
@@ -72,10 +124,18 @@ def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
     vacancy.source_text = notice.text
     vacancy.source_sha256 = digest
     vacancy.source_name = source_name[:255]
-    primary = notice.primary_location
-    vacancy.primary_location = _location(primary) if primary else None
+    locations = _locations([notice.primary_location, *notice.other_locations])
+    vacancy.primary_location = locations[0]
     vacancy.save()
-    vacancy.other_locations.set([_location(location) for location in notice.other_locations])
+    others = [location for location in locations[1:] if location is not None]
+    if outcome == Outcome.CREATED:
+        # A new vacancy has no links yet: one INSERT instead of set()'s read-then-write.
+        Vacancy.other_locations.through.objects.bulk_create(
+            Vacancy.other_locations.through(vacancy=vacancy, location=location)
+            for location in dict.fromkeys(others)
+        )
+    else:
+        vacancy.other_locations.set(others)
     return ImportResult(vacancy, outcome, notice)
 
 
@@ -112,16 +172,31 @@ def _sections(sections) -> list[dict]:
     return [{"heading": section.heading, "text": section.text} for section in sections]
 
 
-def _location(parsed: ParsedLocation) -> Location:
-    """The stored location, created on first sight; French names fill in when known."""
-    location, created = Location.objects.get_or_create(
-        country=parsed.country,
-        city=parsed.city,
-        defaults={"country_fr": parsed.country_fr or "", "city_fr": parsed.city_fr or ""},
-    )
-    if not created and parsed.country_fr and not (location.country_fr and location.city_fr):
-        # Editors may have corrected a French name; only fill in the blanks.
-        location.country_fr = location.country_fr or parsed.country_fr
-        location.city_fr = location.city_fr or parsed.city_fr or ""
-        location.save(update_fields=["country_fr", "city_fr"])
-    return location
+def _locations(parsed: list[ParsedLocation | None]) -> list[Location | None]:
+    """The stored locations (created on first sight), in the order given, in one query.
+
+    French names fill in where they are missing; names an editor corrected are kept.
+    """
+    wanted = [p for p in parsed if p is not None]
+    if not wanted:
+        return [None] * len(parsed)
+    stored = {
+        (location.country, location.city): location
+        for location in Location.objects.filter(
+            reduce(operator.or_, (Q(country=p.country, city=p.city) for p in wanted))
+        )
+    }
+    for place in wanted:
+        location = stored.get((place.country, place.city))
+        if location is None:
+            location, _ = Location.objects.get_or_create(
+                country=place.country,
+                city=place.city,
+                defaults={"country_fr": place.country_fr or "", "city_fr": place.city_fr or ""},
+            )
+            stored[(place.country, place.city)] = location
+        elif place.country_fr and not (location.country_fr and location.city_fr):
+            location.country_fr = location.country_fr or place.country_fr
+            location.city_fr = location.city_fr or place.city_fr or ""
+            location.save(update_fields=["country_fr", "city_fr"])
+    return [stored[(p.country, p.city)] if p is not None else None for p in parsed]

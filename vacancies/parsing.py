@@ -597,6 +597,7 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s*)?\d{1,3}(?:\s*(?:/|of|sur|de)\s*\d{1,3})?\s*$", re.IGNORECASE
 )
 _BARE_URL = re.compile(r"^\s*<?(?:https?://|www\.)\S+>?\s*$", re.IGNORECASE)
+_BULLET_SIGNS = "-–•·▪◦●■*o"
 _BULLET = re.compile(r"^\s*(?:[-–•·▪◦●■*]|o(?=\s))\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\W*?(?P<number>\d{1,2})\s*[.)]\s+(?P<text>\S.*?)[\s*]*$")
 _CLOSERS = " )]}\"'’”»*_"
@@ -708,6 +709,8 @@ def _split_sections(lines: list[str]) -> list[tuple[str, list[str]]]:
     numbered: list[tuple[int, int, str]] = []
     previous = 0
     for index, line in enumerate(lines):
+        if not line.lstrip(" *#")[:1].isdigit():
+            continue  # cheap test first: most lines are not numbered
         found = _is_numbered_heading(line, previous)
         if found:
             previous = found[0]
@@ -759,8 +762,9 @@ def _blocks(lines: list[str], width: int) -> list[_Block]:
             after_break = True
             continue
         line = raw.strip()
-        bullet = _BULLET.match(raw)
-        numbered = _numbered(raw)
+        first = line[0]
+        bullet = _BULLET.match(raw) if first in _BULLET_SIGNS else None
+        numbered = _numbered(raw) if first.isdigit() or first in "*#" else None
         if bullet and not line.startswith("**"):
             blocks.append(_Block("bullet", [bullet["text"].strip()]))
         elif numbered and not _is_capitals(numbered["text"]):

@@ -1,0 +1,105 @@
+"""Parse and import throughput, printed as notices per second.
+
+    make bench                      # or: .venv/bin/python benchmarks/run.py [--imports N]
+
+Parsing runs the five sample notices over and over in this one process, pinned to one
+core. Importing writes synthetic variants of them (distinct references) to a temporary
+folder and imports the files as ``import_notices`` does, first in one process, then with
+one worker per core, into a scratch database, ``jobboard_bench``, created on the
+configured server and dropped afterwards: the site's own data is never touched.
+"""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+NOTICES = sorted((BASE_DIR / "fixtures" / "notices").glob("*.txt"))
+
+
+def main():
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--seconds", type=float, default=5.0, help="time spent parsing")
+    arguments.add_argument("--imports", type=int, default=3000, help="notices to import")
+    options = arguments.parse_args()
+
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
+    import django
+
+    django.setup()
+
+    texts = [path.read_text(encoding="utf-8") for path in NOTICES]
+    cores = os.cpu_count() or 1
+    parsed, seconds = bench_parse(texts, options.seconds)
+    print(f"parse:  {parsed / seconds:6.0f} notices/s  ({parsed} in {seconds:.1f} s, one core)")
+    for jobs, (imported, seconds) in bench_import(texts, options.imports, [1, cores]):
+        print(
+            f"import: {imported / seconds:6.0f} notices/s  ({imported} new notices in "
+            f"{seconds:.1f} s, --jobs {jobs})"
+        )
+
+
+def bench_parse(texts, budget):
+    from django.conf import settings
+
+    from vacancies.parsing import parse_notice
+
+    affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if affinity:
+        os.sched_setaffinity(0, {min(affinity)})
+    for text in texts:  # warm up regex caches and imports
+        parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < budget:
+        for text in texts:
+            parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
+        count += len(texts)
+    elapsed = time.perf_counter() - start
+    if affinity:
+        os.sched_setaffinity(0, affinity)
+    return count, elapsed
+
+
+def variants(texts, count):
+    """``count`` notices made from the samples, each with its own reference."""
+    for number in range(count):
+        text = texts[number % len(texts)]
+        reference = re.search(r"\d{6}", text[text.index("NOTIFICATION") :])[0]
+        yield text.replace(reference, str(700000 + number))
+
+
+def bench_import(texts, count, job_counts):
+    """Yield (jobs, (notices imported, seconds)) for each number of worker processes."""
+    from django.db import connection
+
+    from vacancies.importing import import_notice_files
+
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "jobboard_bench"
+    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            notices = list(variants(texts, count * len(job_counts)))
+            paths = []
+            for number, text in enumerate(notices):
+                path = Path(folder) / f"{number:06}.txt"
+                path.write_text(text, encoding="utf-8")
+                paths.append(path)
+            for round_number, jobs in enumerate(job_counts):
+                batch = paths[round_number * count : (round_number + 1) * count]
+                start = time.perf_counter()
+                failed = [r for r in import_notice_files(batch, jobs=jobs) if r.error]
+                elapsed = time.perf_counter() - start
+                if failed:
+                    sys.exit(f"{len(failed)} benchmark notices failed: {failed[0].error}")
+                yield jobs, (count, elapsed)
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
