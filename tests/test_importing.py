@@ -1,5 +1,6 @@
 """Importing notices: what HR sees when files go in, and what never happens to the data."""
 
+import io
 from pathlib import Path
 from unittest import mock
 
@@ -29,27 +30,18 @@ def import_text(text, **options):
 
 def run_import(*paths, **options):
     """Run import_notices; return (exit status, stdout, stderr)."""
-    out, err = [], []
+    out, err = io.StringIO(), io.StringIO()
     status = 0
-    with mock.patch("sys.stdout"), mock.patch("sys.stderr"):
-        try:
-            call_command(
-                "import_notices", *map(str, paths), stdout=_Sink(out), stderr=_Sink(err), **options
-            )
-        except SystemExit as exit:
-            status = exit.code
-    return status, "".join(out), "".join(err)
+    try:
+        call_command("import_notices", *map(str, paths), stdout=out, stderr=err, **options)
+    except SystemExit as exit:
+        status = exit.code
+    return status, out.getvalue(), err.getvalue()
 
 
-class _Sink:
-    def __init__(self, parts):
-        self.parts = parts
-
-    def write(self, text):
-        self.parts.append(text)
-
-    def flush(self):
-        pass
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
 
 
 def test_importing_a_notice_stores_every_field_in_both_languages():
@@ -218,3 +210,34 @@ def test_import_with_several_workers_gives_the_same_result(tmp_path):
 def test_import_notices_refuses_a_number_of_workers_below_one():
     with pytest.raises(CommandError, match="--jobs"):
         call_command("import_notices", str(SAMPLE), jobs=0)
+
+
+def test_a_long_import_on_a_terminal_shows_a_progress_bar(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    for number in range(25):
+        (tmp_path / f"{number:02}.txt").write_text(text.replace("260063", f"9000{number:02}"))
+    terminal = Terminal()
+    with mock.patch("sys.stderr", terminal):
+        status, out, _ = run_import(tmp_path)
+    assert status == 0
+    assert "25 created" in out
+    assert "25/25" in terminal.getvalue()
+
+
+def test_a_short_import_shows_no_progress_bar():
+    terminal = Terminal()
+    with mock.patch("sys.stderr", terminal):
+        run_import(SAMPLE)
+    assert terminal.getvalue() == ""
+
+
+def test_a_notice_with_an_unreadable_french_value_is_imported_with_a_warning(tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(
+        SAMPLE.read_text(encoding="utf-8").replace("26-févr.-2026, 00:59:00", "bientôt")
+    )
+    status, out, err = run_import(notice)
+    assert status == 0
+    assert "1 created" in out
+    assert err.strip() == f"{notice}: warning: French text: cannot read the deadline 'bientôt'"
+    assert Vacancy.objects.get().deadline is not None

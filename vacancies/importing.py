@@ -44,6 +44,7 @@ class FileImport:
     outcome: Outcome | None = None
     reference: str = ""
     error: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def source_digest(text: str) -> str:
@@ -80,7 +81,12 @@ def import_notice_file(path: Path, *, publish: bool = True) -> FileImport:
         return FileImport(path, error=f"cannot be read ({error.strerror or error})")
     except DatabaseError as error:
         return FileImport(path, error=f"could not be saved: {error}".strip())
-    return FileImport(path, outcome=result.outcome, reference=result.vacancy.reference)
+    return FileImport(
+        path,
+        outcome=result.outcome,
+        reference=result.vacancy.reference,
+        warnings=result.notice.warnings,
+    )
 
 
 def import_notice_files(

@@ -888,7 +888,7 @@ def _parse_half(
         except NoticeParseError as error:
             if strict:
                 raise
-            warnings.append(f"{language.upper()}: {error}")
+            warnings.append(f"{_HALF_NAMES[language]}: {error}")
             return None
 
     deadline = read("deadline", parse_deadline, time_zone) or (None, False)
@@ -926,6 +926,9 @@ def _parse_half(
         sections=sections,
         warnings=tuple(warnings),
     )
+
+
+_HALF_NAMES = {"en": "English text", "fr": "French text"}
 
 
 def _value_on_next_line(lines: list[str], index: int) -> tuple[str, int]:

@@ -47,6 +47,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{result.path}: {result.error}")
                 continue
             counts[result.outcome] += 1
+            for warning in result.warnings:
+                self.stderr.write(f"{result.path}: warning: {warning}")
             if options["verbosity"] > 1:
                 self.stdout.write(f"{result.path}: {result.outcome} {result.reference}")
         self.stdout.write(
