@@ -602,3 +602,14 @@ def test_files_that_are_not_readable_notices_get_a_reason(data, reason):
 def test_decoding_rejects_bytes_that_are_not_text():
     with pytest.raises(NoticeParseError):
         decode_notice(b"\x00\x01\x02")
+
+
+def test_page_breaks_and_a_stray_end_of_file_mark_are_harmless():
+    text = notice_text().replace("The post holder does things.", "The post holder\fdoes things.")
+    notice = parse_notice(text + "\x1a")
+    assert notice.sections.en[0].text == "The post holder does things."
+
+
+def test_text_full_of_control_characters_is_refused():
+    with pytest.raises(NoticeParseError, match="control characters"):
+        parse_notice(notice_text() + "\x01\x02\x03\x04" * 200)
