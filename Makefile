@@ -6,16 +6,18 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 MANAGE := $(PYTHON) manage.py
 INSTALLED := $(VENV)/.installed
+# Compiled interface translations, one per language in locale/ (not kept in git).
+TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench messages clean
 
 run: export DJANGO_DEBUG = 1
-run: $(INSTALLED)
+run: $(INSTALLED) $(TRANSLATIONS)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_notices fixtures/notices
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(TRANSLATIONS)
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest
@@ -24,9 +26,14 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: $(INSTALLED)
-	@test -f benchmarks/run.py || { echo "benchmarks/run.py does not exist yet." >&2; exit 1; }
+bench: $(INSTALLED) $(TRANSLATIONS)
 	$(PYTHON) benchmarks/run.py
+	$(PYTHON) benchmarks/pages.py
+
+# After changing interface strings: refresh the .po files (needs the gettext tools).
+messages: $(INSTALLED)
+	$(MANAGE) makemessages --all --no-location --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis *.egg-info build
@@ -34,6 +41,9 @@ clean:
 
 $(PYTHON):
 	$(PYTHON3) -m venv $(VENV)
+
+%.mo: %.po $(INSTALLED)
+	$(PYTHON) -c 'import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $< $@
 
 $(INSTALLED): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet -e '.[test]'

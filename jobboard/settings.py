@@ -129,6 +129,13 @@ USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 # Time zone in which the deadlines written in notices are read.
 NOTICE_TIME_ZONE = os.environ.get("NOTICE_TIME_ZONE", "Europe/Brussels")
+# Dates and numbers as each language writes them (jobboard/formats/LANG/formats.py).
+FORMAT_MODULE_PATH = ["jobboard.formats"]
+
+# Where candidates apply: the organisation's recruitment site, {reference} filled in.
+APPLY_URL = os.environ.get(
+    "APPLY_URL", "https://nato.taleo.net/careersection/2/jobsearch.ftl?keyword={reference}"
+)
 
 # Static files, served by WhiteNoise; production needs `manage.py collectstatic`.
 STATIC_URL = "static/"

@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+# Public pages live under /en/ and /fr/; "/" is redirected by LocaleMiddleware to the
+# language the browser asks for (English otherwise).
 urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", include("vacancies.urls")),
+    *i18n_patterns(path("", include("vacancies.urls"))),
 ]

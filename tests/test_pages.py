@@ -1,4 +1,4 @@
-"""The public list page, as a candidate sees it."""
+"""The public pages, as a candidate sees them in either language."""
 
 import re
 from datetime import timedelta
@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from vacancies.importing import vacancy_upsert_from_notice
-from vacancies.models import Vacancy
+from vacancies.models import Location, Vacancy
 
 NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
 
@@ -17,46 +17,350 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def imported():
+def board():
+    """The five sample notices, published; all but one still open, closing a day apart."""
     for path in sorted(NOTICES.glob("*.txt")):
         vacancy_upsert_from_notice(text=path.read_text(encoding="utf-8"), source_name=path.name)
-    return Vacancy.objects.all()
+    now = timezone.now()
+    for days, reference in enumerate(["260885", "260066", "260063", "240655"], start=1):
+        Vacancy.objects.filter(reference=reference).update(deadline=now + timedelta(days=days))
+    Vacancy.objects.filter(reference="260280").update(deadline=now - timedelta(days=3))
+    return {v.reference: v for v in Vacancy.objects.all()}
 
 
-def rows(html):
-    return re.findall(r"<tr>\s*<td>(.*?)</td>", html, re.S)
+def _html(response):
+    return response.content.decode()
 
 
-def test_list_page_shows_every_imported_notice_with_its_key_facts(client, imported):
-    html = client.get("/").content.decode()
-    assert len(rows(html)) == 5
+def listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r'href="/(?:en/vacancies|fr/postes)/(\d+)/"', _html(response))
+
+
+# --------------------------------------------------------------------- languages and URLs
+
+
+@pytest.mark.parametrize(
+    "accept_language, target", [("fr-BE,fr;q=0.9", "/fr/"), ("en-GB", "/en/"), ("de-DE", "/en/")]
+)
+def test_home_redirects_to_the_browsers_language(client, accept_language, target):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept_language)
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_pages_say_their_language_and_link_their_twin(client, board):
+    html = _html(client.get("/fr/?grade=17&sort=recent"))
+    assert '<html lang="fr">' in html
+    assert 'hreflang="en" href="http://testserver/en/?grade=17&amp;sort=recent"' in html
+    assert '<a href="/en/?grade=17&amp;sort=recent" hreflang="en" lang="en">English</a>' in html
+
+
+def test_language_toggle_on_a_vacancy_leads_to_the_same_vacancy(client, board):
+    english = _html(client.get("/en/vacancies/260063/"))
+    assert 'href="/fr/postes/260063/" hreflang="fr" lang="fr">français</a>' in english
+    french = _html(client.get("/fr/postes/260063/"))
+    assert 'href="/en/vacancies/260063/" hreflang="en" lang="en">English</a>' in french
+
+
+def test_french_pages_show_the_french_text(client, board):
+    html = _html(client.get("/fr/postes/260063/"))
+    assert "<h1>Chef de la Section CAP</h1>" in html
+    assert "RESPONSABILITÉS PRINCIPALES" in html
+    assert "Kiev, Ukraine" in html
+    assert "Postuler" in html or "Candidatures closes" in html
+
+
+def test_a_notice_without_french_shows_its_english_text_marked_as_such(client, board):
+    Vacancy.objects.filter(reference="260063").update(title_fr="", sections_fr=[], risk_note_fr="")
+    html = _html(client.get("/fr/postes/260063/"))
+    assert '<article class="vacancy" lang="en">' in html
+    assert "<h1>Head, Comprehensive Assistance Package Section</h1>" in html
+    assert "Cet avis de vacance n’existe qu’en anglais." in html
+    listing = _html(client.get("/fr/"))
+    assert 'lang="en">' in listing and "En anglais seulement" in listing
+
+
+def test_dates_and_amounts_are_written_the_french_way(client, board):
+    Vacancy.objects.filter(reference="260063").update(
+        deadline=timezone.make_aware(timezone.datetime(2030, 2, 26, 0, 59))
+    )
+    french = _html(client.get("/fr/postes/260063/"))
+    assert "26 février 2030, 00 h 59" in french
+    assert "9\u00a0784,44\u00a0€ par mois" in french
+    english = _html(client.get("/en/vacancies/260063/"))
+    assert "26 February 2030, 00:59" in english
+    assert "€9,784.44 per month" in english
+
+
+# --------------------------------------------------------------------- the list
+
+
+def test_list_shows_open_published_vacancies_closing_soonest_first(client, board):
+    assert listed(client, "/en/") == ["260885", "260066", "260063", "240655"]
+
+
+def test_each_row_shows_the_facts_a_candidate_compares(client, board):
+    html = _html(client.get("/en/"))
     assert "Head, Comprehensive Assistance Package Section" in html
-    assert "260063" in html and "G20" in html and "Kyiv, Ukraine" in html
-    assert "26 February 2026, 00:59" in html
-    assert html.count("<h1>") == 1
+    assert "G20" in html and "Kyiv, Ukraine" in html and "also Brussels, Belgium" in html
+    assert "(closes in 3 days)" in html
+    assert "Extreme risk" in html and "Unaccompanied post" in html
 
 
-def test_open_vacancies_come_first_closing_soonest(client, imported):
-    soon, later = Vacancy.objects.filter(reference__in=["260063", "260885"]).order_by("reference")
-    Vacancy.objects.filter(pk=soon.pk).update(deadline=timezone.now() + timedelta(days=2))
-    Vacancy.objects.filter(pk=later.pk).update(deadline=timezone.now() + timedelta(days=9))
-    html = client.get("/").content.decode()
-    open_part, closed_part = html.split('<h2 id="closed">')
-    assert rows(open_part) == [soon.title_en, later.title_en]
-    assert len(rows(closed_part)) == 3
-
-
-def test_drafts_and_archived_vacancies_are_not_listed(client, imported):
+def test_drafts_and_archived_vacancies_are_never_listed(client, board):
     Vacancy.objects.filter(reference="260063").update(status=Vacancy.Status.DRAFT)
     Vacancy.objects.filter(reference="260066").update(status=Vacancy.Status.ARCHIVED)
-    html = client.get("/").content.decode()
-    assert "260063" not in html and "260066" not in html
-    assert len(rows(html)) == 3
+    assert listed(client, "/en/?deadline=all") == ["260280", "260885", "240655"]
 
 
-def test_empty_board_says_so(client):
-    html = client.get("/").content.decode()
-    assert "There are no open vacancies at the moment." in html
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("grade=17", ["260885", "260066"]),
+        ("grade=9", ["240655"]),  # G8-G10 contains G9
+        ("grade_min=18", ["260063"]),
+        ("grade_max=10", ["240655"]),
+        ("country=Ukraine", ["260885", "260066", "260063"]),
+        ("country=Belgique", ["240655"]),
+        ("country=Belgium&other_locations=on", ["260885", "260066", "260063", "240655"]),
+        ("risk=extreme", ["260885", "260066", "260063"]),
+        ("risk=none", ["240655"]),
+        ("deadline=closed", ["260280"]),
+        ("deadline=all&sort=grade_desc", ["260280", "260063", "260885", "260066", "240655"]),
+        ("deadline=week", ["260885", "260066", "260063", "240655"]),
+        ("clearance=NS", ["240655"]),
+        ("sort=grade_asc", ["240655", "260885", "260066", "260063"]),
+    ],
+)
+def test_filters_narrow_the_list(client, board, query, expected):
+    assert listed(client, f"/en/?{query}") == expected
+
+
+def test_location_filter_uses_the_duty_station_unless_other_locations_are_asked(client, board):
+    brussels = Location.objects.get(city="Brussels").pk
+    assert listed(client, f"/en/?location={brussels}") == ["240655"]
+    assert len(listed(client, f"/en/?location={brussels}&other_locations=on")) == 4
+
+
+def test_closing_before_a_date(client, board):
+    day = (timezone.localtime() + timedelta(days=2)).date().isoformat()
+    assert listed(client, f"/en/?deadline_before={day}") == ["260885", "260066"]
+
+
+def test_recently_published_first(client, board):
+    now = timezone.now()
+    for hours, reference in enumerate(["260063", "240655", "260885", "260066"]):
+        Vacancy.objects.filter(reference=reference).update(
+            published_at=now - timedelta(hours=hours)
+        )
+    assert listed(client, "/en/?sort=recent") == ["260063", "240655", "260885", "260066"]
+
+
+def test_search_finds_words_in_the_pages_language(client, board):
+    assert listed(client, "/en/?q=regional security officer")[0] == "260885"
+    assert listed(client, "/fr/?q=officier sécurité régional")[0] == "260885"
+
+
+def test_a_french_word_finds_a_post_on_the_french_page(client, board):
+    assert listed(client, "/fr/?q=gestionnaire de projet")[0] == "260066"
+
+
+def test_search_falls_back_to_the_other_language(client, board):
+    Vacancy.objects.filter(reference="260066").update(title_fr="", sections_fr=[])
+    assert listed(client, "/fr/?q=Comprehensive Assistance Package Project Manager")[0] == "260066"
+
+
+def test_search_ranks_title_matches_first(client, board):
+    assert listed(client, "/en/?q=security")[0] == "260885"
+
+
+def test_facets_count_what_each_choice_would_give(client, board):
+    html = _html(client.get("/en/?risk=extreme"))
+    assert re.search(r'<option value="extreme" selected>Extreme risk \(3\)</option>', html)
+    assert re.search(r'<option value="none">No risk rating \(1\)</option>', html)
+    assert re.search(r'<option value="17">G17 \(2\)</option>', html)
+    assert re.search(r'<option value="Ukraine">Ukraine \(3\)</option>', html)
+    assert re.search(r'<option value="closed">Closed \(0\)</option>', html)
+
+
+def test_french_facets_use_french_names(client, board):
+    html = _html(client.get("/fr/"))
+    assert re.search(r'<option value="Belgium">Belgique \(1\)</option>', html)
+    assert "Risque extrême (3)" in html
+
+
+def test_when_nothing_open_matches_the_closed_matches_are_offered(client, board):
+    html = _html(client.get("/en/?country=Luxembourg"))
+    assert "No open vacancies match; 1 closed one does." in html
+    assert 'href="?country=Luxembourg&amp;deadline=closed">Show it</a>' in html
+
+
+def test_nothing_at_all_matches(client, board):
+    html = _html(client.get("/en/?q=astronaut"))
+    assert "No vacancies match these filters." in html
+
+
+def test_pages_of_twenty(client, board):
+    for number in range(45):
+        Vacancy.objects.create(
+            reference=f"5{number:05}",
+            title_en=f"Analyst {number}",
+            status=Vacancy.Status.PUBLISHED,
+            deadline=timezone.now() + timedelta(days=30 + number),
+            source_text="",
+            source_sha256="",
+        )
+    first = _html(client.get("/en/?q=analyst"))
+    assert "Page 1 of 3" in first and 'rel="next"' in first
+    third = listed(client, "/en/?q=analyst&page=3")
+    assert len(third) == 5
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("grade=XYZ", "Grade</a>: Enter a number."),
+        ("grade=99", "Grade</a>: Ensure this value is less than or equal to 30."),
+        ("deadline_before=not-a-date", "Closing before</a>: Enter a valid date."),
+        ("sort=sideways", "Sort by</a>: Select a valid choice."),
+        ("deadline=tomorrow", "Deadline</a>: Select a valid choice."),
+        ("location=abc", "Duty station</a>: Enter a number."),
+        ("q=" + "x" * 500, "Search</a>: Ensure this value has at most 200 characters"),
+    ],
+)
+def test_invalid_filters_are_explained_and_the_rest_still_applies(client, board, query, message):
+    response = client.get(f"/en/?{query}&risk=extreme")
+    html = _html(response)
+    assert response.status_code == 200
+    assert message in html
+    assert 'role="alert"' in html
+    assert listed(client, f"/en/?{query}&risk=extreme") == ["260885", "260066", "260063"]
+
+
+@pytest.mark.parametrize(
+    "page, message",
+    [
+        ("999999", "There is no page 999999: showing the last page, 1."),
+        ("abc", "“abc” is not a page number: showing the first page."),
+        ("0", "Pages start at 1: showing the first page."),
+    ],
+)
+def test_a_page_that_does_not_exist_shows_the_nearest_one(client, board, page, message):
+    response = client.get(f"/en/?page={page}")
+    assert response.status_code == 200
+    assert message in _html(response)
+    assert len(listed(client, f"/en/?page={page}")) == 4
+
+
+def test_repeated_and_huge_parameters_do_not_break_the_page(client, board):
+    response = client.get("/en/?grade=17&grade=20&risk=extreme&risk=high&" + "junk=x" * 2000)
+    assert response.status_code == 200
+
+
+def test_french_error_messages(client, board):
+    html = _html(client.get("/fr/?grade=XYZ"))
+    assert "Certains filtres n’ont pas pu être utilisés" in html
+
+
+def test_list_page_runs_a_fixed_number_of_queries(client, board, django_assert_max_num_queries):
+    with django_assert_max_num_queries(11):
+        client.get("/en/?q=security&grade=17&country=Ukraine&other_locations=on&risk=extreme")
+    Vacancy.objects.update(deadline=timezone.now() + timedelta(days=1))
+    with django_assert_max_num_queries(11):
+        client.get("/en/")
+
+
+# --------------------------------------------------------------------- the detail page
+
+
+def test_detail_page_shows_the_header_facts(client, board):
+    html = _html(client.get("/en/vacancies/260063/"))
+    assert "<h1>Head, Comprehensive Assistance Package Section</h1>" in html
+    for fact in ("G20", "per month", "(Brussels time)", "Kyiv, Ukraine", "Brussels, Belgium",
+                 "Full-time", "NATO International Staff (NATO IS)"):  # fmt: skip
+        assert fact in html
+    assert "closes in 3 days" in html
+
+
+def test_risk_note_and_unaccompanied_status_stand_out(client, board):
+    html = _html(client.get("/en/vacancies/260063/"))
+    assert re.search(r'<aside class="notice notice-warning"[^>]*>\s*<h2 id="risk-heading"', html)
+    assert "Extreme risk · Unaccompanied post" in html
+    assert "rated as an extreme risk location" in html
+
+
+def test_sections_have_a_table_of_contents(client, board):
+    html = _html(client.get("/en/vacancies/260063/"))
+    assert '<a href="#section-1">SUMMARY</a>' in html
+    assert '<h2 id="section-1-heading">SUMMARY</h2>' in html
+
+
+def test_open_vacancy_links_to_the_recruitment_site(client, board):
+    html = _html(client.get("/en/vacancies/260063/"))
+    assert 'class="button button-primary" href="https://' in html
+    assert "260063" in re.search(r'button-primary" href="([^"]+)"', html)[1]
+
+
+def test_closed_vacancy_stays_at_its_address_marked_closed(client, board):
+    response = client.get("/en/vacancies/260280/")
+    html = _html(response)
+    assert response.status_code == 200
+    assert "the deadline for applications has passed" in html
+    assert 'aria-disabled="true">Applications closed' in html
+    assert "button-primary" not in html
+
+
+def test_pending_budget_approval_is_announced(client, board):
+    assert "Pending budget approval:" in _html(client.get("/en/vacancies/240655/"))
+
+
+def test_notice_text_is_escaped_and_light_markdown_rendered(client, board):
+    Vacancy.objects.filter(reference="260063").update(
+        sections_en=[
+            {
+                "heading": "SUMMARY",
+                "text": '<script>alert("x")</script> **bold** and [click here](#) '
+                "[a real link](https://example.org/x?a=1&b=2)\n\n- one\n- two",
+            }
+        ]
+    )
+    html = _html(client.get("/en/vacancies/260063/"))
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<strong>bold</strong> and click here" in html
+    assert '<a href="https://example.org/x?a=1&amp;b=2">a real link</a>' in html
+    assert "<ul><li>one</li><li>two</li></ul>" in html
+
+
+@pytest.mark.parametrize("url", ["/en/vacancies/999999/", "/fr/postes/999999/"])
+def test_missing_vacancy_is_a_404_in_the_right_language(client, board, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    html = _html(response)
+    assert ("Page not found" in html) if url.startswith("/en/") else ("Page introuvable" in html)
+
+
+def test_unpublished_vacancy_is_a_404(client, board):
+    Vacancy.objects.filter(reference="260063").update(status=Vacancy.Status.DRAFT)
+    assert client.get("/en/vacancies/260063/").status_code == 404
+    Vacancy.objects.filter(reference="260063").update(status=Vacancy.Status.ARCHIVED)
+    assert client.get("/fr/postes/260063/").status_code == 404
+
+
+def test_detail_page_runs_at_most_three_queries(client, board, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        client.get("/fr/postes/260063/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/en/", "/fr/", "/en/?deadline=closed", "/en/?q=nothing-matches-this",
+     "/en/vacancies/260063/", "/fr/postes/260063/", "/en/vacancies/000000/"],
+)  # fmt: skip
+def test_every_public_page_has_one_h1(client, board, url):
+    assert _html(client.get(url)).count("<h1") == 1
 
 
 def test_no_migrations_are_missing():

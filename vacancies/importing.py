@@ -125,7 +125,7 @@ def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
             vacancy.status = Vacancy.Status.PUBLISHED
             vacancy.published_at = timezone.now()
 
-    for name, value in _vacancy_fields(notice).items():
+    for name, value in vacancy_fields_from_notice(notice).items():
         setattr(vacancy, name, value)
     vacancy.source_text = notice.text
     vacancy.source_sha256 = digest
@@ -145,7 +145,7 @@ def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
     return ImportResult(vacancy, outcome, notice)
 
 
-def _vacancy_fields(notice: Notice) -> dict:
+def vacancy_fields_from_notice(notice: Notice) -> dict:
     """The vacancy's columns as the notice gives them ('' where a text field is missing)."""
     salary, grade = notice.salary, notice.grade
     return {

@@ -4,7 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +29,13 @@ class Location(models.Model):
     def __str__(self):
         return f"{self.city}, {self.country}"
 
+    @property
+    def name(self):
+        """'City, Country' in the active language (English where no French name is known)."""
+        if get_language() == "fr":
+            return f"{self.city_fr or self.city}, {self.country_fr or self.country}"
+        return str(self)
+
 
 class VacancyQuerySet(models.QuerySet):
     def published(self):
@@ -40,6 +49,30 @@ class VacancyQuerySet(models.QuerySet):
     def closed(self, now=None):
         """The deadline has passed."""
         return self.filter(deadline__lt=now or timezone.now())
+
+    def for_listing(self):
+        """Just what a list shows: the long texts and search vectors stay in the database."""
+        return (
+            self.select_related("primary_location")
+            .prefetch_related("other_locations")
+            .only(*LISTED_FIELDS, "primary_location__country", "primary_location__city",
+                  "primary_location__country_fr", "primary_location__city_fr")
+        )  # fmt: skip
+
+    def for_detail(self):
+        return (
+            self.select_related("primary_location")
+            .prefetch_related("other_locations")
+            .defer("source_text", *SEARCH_VECTORS)
+        )
+
+
+LISTED_FIELDS = (
+    "reference", "title_en", "title_fr", "organisation_en", "organisation_fr", "deadline",
+    "deadline_ongoing", "grade_label", "grade_min", "grade_max", "clearance", "risk_level",
+    "unaccompanied", "pending_budget_approval", "published_at", "primary_location",
+)  # fmt: skip
+SEARCH_VECTORS = ("search_en", "search_fr", "title_search_en", "title_search_fr")
 
 
 class _JSONStringsVector(models.Func):
@@ -153,6 +186,19 @@ class Vacancy(models.Model):
         db_persist=True,
     )
 
+    # Titles alone, for ranking search results: reading these small vectors is cheap where
+    # reading the whole notice's vector for every match is not.
+    title_search_en = models.GeneratedField(
+        expression=SearchVector("title_en", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    title_search_fr = models.GeneratedField(
+        expression=SearchVector("title_fr", config="french"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     objects = VacancyQuerySet.as_manager()
 
     class Meta:
@@ -181,6 +227,43 @@ class Vacancy(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title_en}"
+
+    def get_absolute_url(self):
+        return reverse("vacancies:detail", kwargs={"reference": self.reference})
+
+    # The paired text in the active language. A notice without a French half shows its
+    # English text on French pages, and says so: ``content_language`` tells which it is.
+
+    @property
+    def has_french(self):
+        return bool(self.title_fr)
+
+    @property
+    def content_language(self):
+        return "fr" if get_language() == "fr" and self.has_french else "en"
+
+    def _in_content_language(self, field):
+        return getattr(self, f"{field}_{self.content_language}")
+
+    @property
+    def title(self):
+        return self._in_content_language("title")
+
+    @property
+    def sections(self):
+        return self._in_content_language("sections")
+
+    @property
+    def risk_note(self):
+        return self._in_content_language("risk_note")
+
+    @property
+    def organisation(self):
+        return self._in_content_language("organisation") or self.organisation_en
+
+    @property
+    def schedule(self):
+        return self._in_content_language("schedule") or self.schedule_en
 
     @property
     def is_open(self):

@@ -1,19 +1,76 @@
-from django.utils import timezone
-from django.views.generic import TemplateView
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
+from .filters import Deadline, VacancyFilter, facets
 from .models import Vacancy
 
+PAGE_SIZE = 20
 
-class VacancyListView(TemplateView):
-    """Published vacancies: the open ones closing soonest first, then those that closed."""
 
-    template_name = "vacancies/vacancy_list.html"
+def vacancy_list(request):
+    """Published vacancies, open ones by default, with filters and their counts."""
+    vacancy_filter = VacancyFilter(request.GET, queryset=Vacancy.objects.published())
+    vacancies = vacancy_filter.qs.for_listing()
+    paginator = Paginator(vacancies, PAGE_SIZE)
+    page, page_problem = _page(paginator, request.GET.get("page"))
+    closed_matches = 0
+    if not paginator.count and vacancy_filter.form.cleaned_data.get("deadline") == Deadline.OPEN:
+        closed_matches = vacancy_filter.without(["deadline"]).qs.closed(vacancy_filter.now).count()
+    return render(
+        request,
+        "vacancies/vacancy_list.html",
+        {
+            "filter": vacancy_filter,
+            "form": vacancy_filter.form,
+            "facets": facets(vacancy_filter),
+            "page": page,
+            "page_problem": page_problem,
+            "closed_matches": closed_matches,
+            "query_without_page": _query_without(request.GET, "page"),
+            "closed_query": _query_with(request.GET, deadline=Deadline.CLOSED),
+        },
+    )
 
-    def get_context_data(self, **kwargs):
-        now = timezone.now()
-        published = Vacancy.objects.published().select_related("primary_location")
-        return super().get_context_data(
-            open_vacancies=published.open(now).order_by("deadline", "reference"),
-            closed_vacancies=published.closed(now).order_by("-deadline", "reference"),
-            **kwargs,
-        )
+
+def vacancy_detail(request, reference):
+    vacancy = get_object_or_404(Vacancy.objects.published().for_detail(), reference=reference)
+    return render(
+        request,
+        "vacancies/vacancy_detail.html",
+        {"vacancy": vacancy, "apply_url": settings.APPLY_URL.format(reference=vacancy.reference)},
+    )
+
+
+def _page(paginator, raw_number):
+    """The page asked for, or the nearest one with a sentence saying why."""
+    if raw_number in (None, ""):
+        return paginator.page(1), ""
+    try:
+        number = int(raw_number)
+    except ValueError:
+        return paginator.page(1), _("“%(page)s” is not a page number: showing the first page.") % {
+            "page": raw_number[:20]
+        }
+    if number < 1:
+        return paginator.page(1), _("Pages start at 1: showing the first page.")
+    if number > paginator.num_pages:
+        return paginator.page(paginator.num_pages), _(
+            "There is no page %(page)d: showing the last page, %(last)d."
+        ) % {"page": number, "last": paginator.num_pages}
+    return paginator.page(number), ""
+
+
+def _query_without(query, name):
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+def _query_with(query, **values):
+    query = query.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()

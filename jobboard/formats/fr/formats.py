@@ -1,0 +1,3 @@
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = r"j F Y, H \h i"
+SHORT_DATE_FORMAT = "j M Y"

@@ -1,0 +1,110 @@
+import re
+from datetime import timedelta
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext, override
+
+register = template.Library()
+
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
+_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]*)\)")
+_AUTOLINK = re.compile(r"&lt;(https?://[^\s&]+?)&gt;")
+_NUMBERED_ITEM = re.compile(r"^(\d{1,2})\. (.*)$")
+
+
+@register.filter
+def notice_text(text):
+    """A section's text as HTML: paragraphs, bullet and numbered lists, and the light
+    Markdown found in notices. Everything from the notice is escaped first."""
+    blocks = []
+    for paragraph in (text or "").split("\n\n"):
+        lines = [line for line in paragraph.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        elif all(_NUMBERED_ITEM.match(line) for line in lines):
+            matches = [_NUMBERED_ITEM.match(line) for line in lines]
+            items = "".join(f"<li>{_inline(match[2])}</li>" for match in matches)
+            blocks.append(f'<ol start="{int(matches[0][1])}">{items}</ol>')
+        else:
+            blocks.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
+    return mark_safe("\n".join(blocks))  # noqa: S308 (built from escaped text only)
+
+
+def _inline(text):
+    html = escape(text)
+    html = _BOLD.sub(r"<strong>\1</strong>", html)
+    html = _ITALIC.sub(r"<em>\1</em>", html)
+    html = _LINK.sub(_link, html)
+    return _AUTOLINK.sub(r'<a href="\1">\1</a>', html)
+
+
+def _link(match):
+    label, target = match[1], match[2]
+    if re.match(r"https?://", target):
+        return f'<a href="{target}">{label}</a>'
+    return label  # links to nowhere ('#') are kept as their words
+
+
+@register.filter
+def money(amount, currency=""):
+    """9784.44, 'EUR' -> '€9,784.44' in English, '9 784,44 €' in French."""
+    if amount is None:
+        return ""
+    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
+    number = number_format(amount, decimal_pos=2, force_grouping=True)
+    if get_language() == "fr":
+        return f"{number}\u00a0{symbol}".strip()
+    return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}".strip()
+
+
+@register.filter
+def closes_in(deadline):
+    """'closes today', 'closes in 3 days', 'closed' for a deadline."""
+    if deadline is None:
+        return ""
+    now = timezone.now()
+    if deadline < now:
+        return gettext("closed")
+    days = (timezone.localtime(deadline).date() - timezone.localtime(now).date()).days
+    if days == 0:
+        return gettext("closes today")
+    return ngettext("closes tomorrow", "closes in %(days)d days", days) % {"days": days}
+
+
+@register.filter
+def closes_soon(deadline):
+    now = timezone.now()
+    return deadline is not None and now <= deadline < now + timedelta(days=7)
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """The current page in every language: (code, name, url, is_current)."""
+    request = context["request"]
+    current = get_language()
+    versions = []
+    for code, name in settings.LANGUAGES:
+        with override(code):
+            local_name = gettext(name)
+        versions.append(
+            (code, local_name, translate_url(request.get_full_path(), code), code == current)
+        )
+    return versions
+
+
+@register.simple_tag
+def lang_attribute(language):
+    """lang="en" on content shown in another language than the page's."""
+    if language and language != get_language():
+        return format_html(' lang="{}"', language)
+    return ""
