@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 # Compiled interface translations, one per language in locale/ (not kept in git).
 TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test lint bench messages screenshots clean
 
 run: export DJANGO_DEBUG = 1
 run: $(INSTALLED) $(TRANSLATIONS)
@@ -29,6 +29,10 @@ lint: $(INSTALLED)
 bench: $(INSTALLED) $(TRANSLATIONS)
 	$(PYTHON) benchmarks/run.py
 	$(PYTHON) benchmarks/pages.py
+
+# Refresh the pictures of the public pages in docs/screenshots (shown in the README).
+screenshots: $(INSTALLED) $(TRANSLATIONS)
+	SCREENSHOTS=1 $(VENV)/bin/pytest -q tests/browser -k "screenshots or fits_a_phone"
 
 # After changing interface strings: refresh the .po files (needs the gettext tools).
 messages: $(INSTALLED)

@@ -4,14 +4,15 @@ Every filter lives in the query string, so a search can be shared or bookmarked.
 that does not validate is ignored (the page says why) and the other filters still apply.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import django_filters as filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection, models, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -50,16 +51,18 @@ ORDERINGS = {
     Sort.GRADE_ASC: (F("grade_min").asc(nulls_last=True), "deadline", "reference"),
 }
 
-# The query-string parameters of each facet: a facet's counts ignore its own parameters,
-# since choosing another value replaces them.
+# The facets, and the query-string parameters that filter by each: a facet's counts ignore
+# its own parameters, since choosing another value replaces them.
 FACET_PARAMETERS = {
     "grade": ("grade", "grade_min", "grade_max"),
-    "country": ("country", "location"),
     "location": ("country", "location"),
     "risk": ("risk",),
     "deadline": ("deadline", "deadline_before"),
     "clearance": ("clearance",),
     "organisation": ("organisation",),
+}
+FACET_OF_PARAMETER = {
+    parameter: facet for facet, parameters in FACET_PARAMETERS.items() for parameter in parameters
 }
 
 
@@ -103,7 +106,7 @@ class VacancyFilter(filters.FilterSet):
         method="filter_deadline_before",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    clearance = filters.CharFilter(label=_("Clearance"), field_name="clearance", max_length=50)
+    clearance = filters.CharFilter(label=_("Clearance"), method="filter_clearance", max_length=50)
     organisation = filters.CharFilter(
         label=_("Organisation"), method="filter_organisation", max_length=200
     )
@@ -125,28 +128,33 @@ class VacancyFilter(filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.now = now or timezone.now()
         self.language = language or get_language() or "en"
+        # The condition each facet's filters put on a vacancy, kept for counting.
+        self.conditions: dict[str, Q] = {}
 
     @property
     def other_language(self):
         return "fr" if self.language == "en" else "en"
+
+    @property
+    def search_condition(self) -> Q | None:
+        return self.conditions.get("q")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort")
         if sort:
             return queryset.order_by(*ORDERINGS[Sort(sort)])
-        if self.form.cleaned_data.get("q"):
-            return queryset.order_by("-rank", *ORDERINGS[Sort.CLOSING])
+        if self.search_condition is not None:
+            return queryset.order_by(
+                F("title_match").desc(), F("other_title_match").desc(), *ORDERINGS[Sort.CLOSING]
+            )
         return queryset.order_by(*ORDERINGS[Sort.CLOSING])
 
-    def without(self, parameters):
-        """The same filters without ``parameters``: what a facet's choices are counted on."""
-        data = self.data.copy()
-        for name in parameters:
-            data.pop(name, None)
-        if "deadline" in parameters:
-            data["deadline"] = Deadline.ALL
-        return type(self)(data, queryset=self.queryset, now=self.now, language=self.language)
+    def _filter(self, queryset, name, condition):
+        """Filter by ``condition`` and remember it under the facet that ``name`` belongs to."""
+        facet = FACET_OF_PARAMETER.get(name, name)
+        self.conditions[facet] = self.conditions.get(facet, Q()) & condition
+        return queryset.filter(condition)
 
     # ------------------------------------------------------------------ filter methods
 
@@ -154,35 +162,47 @@ class VacancyFilter(filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        """Search the page's language, and the other language for notices that lack it;
-        rank by how well the titles match (cheap), best first."""
+        """Search the page's language, and the other language for notices that lack it.
+
+        The best matches are those whose title has the words, in the page's language first:
+        titles are small, so this costs little, where ranking every match by its whole text
+        would read every matching notice in full.
+        """
         here, there = self.language, self.other_language
         query_here = SearchQuery(value, config=SEARCH_CONFIGS[here], search_type="websearch")
         query_there = SearchQuery(value, config=SEARCH_CONFIGS[there], search_type="websearch")
-        return queryset.filter(
+        matches = Vacancy.objects.filter(
             Q(**{f"search_{here}": query_here}) | Q(**{f"search_{there}": query_there})
-        ).annotate(
-            rank=SearchRank(F(f"title_search_{here}"), query_here)
-            + SearchRank(F(f"title_search_{there}"), query_there) / 2
+        )
+        # A subquery of its own, so that the matches come from the GIN indexes alone (see
+        # search_uses_the_index) and no other condition makes the planner read the vectors.
+        condition = Q(pk__in=matches.values("pk"))
+        return self._filter(queryset, name, condition).annotate(
+            title_match=ExpressionWrapper(
+                Q(**{f"title_search_{here}": query_here}), output_field=BooleanField()
+            ),
+            other_title_match=ExpressionWrapper(
+                Q(**{f"title_search_{there}": query_there}), output_field=BooleanField()
+            ),
         )
 
     def filter_grade(self, queryset, name, value):
-        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
+        return self._filter(queryset, name, Q(grade_min__lte=value, grade_max__gte=value))
 
     def filter_grade_min(self, queryset, name, value):
-        return queryset.filter(grade_max__gte=value)
+        return self._filter(queryset, name, Q(grade_max__gte=value))
 
     def filter_grade_max(self, queryset, name, value):
-        return queryset.filter(grade_min__lte=value)
+        return self._filter(queryset, name, Q(grade_min__lte=value))
 
     def filter_country(self, queryset, name, value):
         at_location = Q(country__iexact=value) | Q(country_fr__iexact=value)
-        return self._at(queryset, Location.objects.filter(at_location))
+        return self._filter(queryset, name, self._at(Location.objects.filter(at_location)))
 
     def filter_location(self, queryset, name, value):
-        return self._at(queryset, Location.objects.filter(pk=value))
+        return self._filter(queryset, name, self._at(Location.objects.filter(pk=value)))
 
-    def _at(self, queryset, locations):
+    def _at(self, locations):
         """Posts whose duty station is one of ``locations``, or, when asked, any location."""
         condition = Q(primary_location__in=locations)
         if self.form.cleaned_data.get("other_locations"):
@@ -190,98 +210,39 @@ class VacancyFilter(filters.FilterSet):
             condition |= Exists(
                 through.objects.filter(vacancy=OuterRef("pk"), location__in=locations)
             )
-        return queryset.filter(condition)
+        return condition
 
     def filter_risk(self, queryset, name, value):
-        return queryset.filter(risk_level="" if value == NO_RISK else value)
+        return self._filter(queryset, name, Q(risk_level="" if value == NO_RISK else value))
 
     def filter_deadline(self, queryset, name, value):
-        if value == Deadline.OPEN:
-            return queryset.open(self.now)
-        if value == Deadline.WEEK:
-            return queryset.filter(deadline__gte=self.now, deadline__lt=self.now + timedelta(7))
-        if value == Deadline.CLOSED:
-            return queryset.closed(self.now)
-        return queryset
+        return self._filter(queryset, name, _deadline_q(Deadline(value), self.now))
 
     def filter_deadline_before(self, queryset, name, value):
         end_of_day = datetime.combine(value, time.max, tzinfo=timezone.get_current_timezone())
-        return queryset.filter(deadline__lte=end_of_day)
+        return self._filter(queryset, name, Q(deadline__lte=end_of_day))
+
+    def filter_clearance(self, queryset, name, value):
+        return self._filter(queryset, name, Q(clearance=value))
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(Q(organisation_en=value) | Q(organisation_fr=value))
+        return self._filter(queryset, name, Q(organisation_en=value) | Q(organisation_fr=value))
 
 
-# --------------------------------------------------------------------------- facets
+@contextmanager
+def search_uses_the_index(vacancy_filter: VacancyFilter):
+    """Make PostgreSQL find search matches through the GIN indexes.
 
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    count: int
-
-
-def facets(vacancy_filter: VacancyFilter) -> dict[str, list[Option]]:
-    """For each facet, its choices and how many vacancies each would give: one grouped
-    query per facet, whatever the number of vacancies."""
-    french = vacancy_filter.language == "fr"
-
-    def counted_on(facet):
-        return vacancy_filter.without(FACET_PARAMETERS[facet]).qs.order_by()
-
-    location_rows = _location_counts(counted_on("location"), vacancy_filter)
-    countries: dict[str, list] = {}
-    for row in location_rows:
-        label = (row["country_fr"] if french else "") or row["country"]
-        entry = countries.setdefault(row["country"], [label, 0])
-        entry[1] += row["count"]
-    deadline_counts = counted_on("deadline").aggregate(
-        **{
-            choice.value: Count("pk", filter=_deadline_q(choice, vacancy_filter.now))
-            for choice in Deadline
-        }
-    )
-    risk_counts = dict(
-        counted_on("risk").values_list("risk_level").annotate(count=Count("pk")).order_by()
-    )
-    return {
-        "grade": [
-            Option(str(grade), f"G{grade}", count)
-            for grade, count in _grade_counts(counted_on("grade"))
-        ],
-        "country": sorted(
-            (Option(country, label, count) for country, (label, count) in countries.items()),
-            key=lambda option: option.label,
-        ),
-        "location": sorted(
-            (
-                Option(
-                    str(row["pk"]),
-                    f"{(row['city_fr'] if french else '') or row['city']}, "
-                    f"{(row['country_fr'] if french else '') or row['country']}",
-                    row["count"],
-                )
-                for row in location_rows
-            ),
-            key=lambda option: option.label,
-        ),
-        "risk": [
-            Option(choice.value, choice.label, risk_counts.get(_risk_level(choice), 0))
-            for choice in Risk
-        ],
-        "deadline": [
-            Option(choice.value, choice.label, deadline_counts[choice.value]) for choice in Deadline
-        ],
-        "clearance": _value_counts(counted_on("clearance"), "clearance"),
-        "organisation": _value_counts(
-            counted_on("organisation"), "organisation_fr" if french else "organisation_en"
-        ),
-    }
-
-
-def _risk_level(choice):
-    return "" if choice == Risk.NONE else choice.value
+    For a word found in most notices the planner prefers reading the whole table, which
+    means unpacking every notice's full search vector: ten to twenty times slower than the
+    index. Without a search there is nothing to change.
+    """
+    if not vacancy_filter.form.cleaned_data.get("q"):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
 
 
 def _deadline_q(choice, now):
@@ -294,45 +255,155 @@ def _deadline_q(choice, now):
     return Q()
 
 
-def _value_counts(queryset, field):
-    rows = queryset.exclude(**{field: ""}).values_list(field).annotate(count=Count("pk"))
-    return [Option(value, value, count) for value, count in rows.order_by(field)]
+# --------------------------------------------------------------------------- facets
 
 
-def _grade_counts(queryset):
-    """(grade, vacancies) for every grade that some vacancy's range contains."""
-    sql, params = queryset.values("grade_min", "grade_max").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT grade, count(*) FROM (" + sql + ") AS filtered CROSS JOIN LATERAL"
-            " generate_series(filtered.grade_min::int, filtered.grade_max::int) AS grade"
-            " GROUP BY grade ORDER BY grade",
-            params,
-        )
-        return cursor.fetchall()
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int
 
 
-def _location_counts(queryset, vacancy_filter):
-    """Vacancies per location: at their duty station, or anywhere when other locations are
-    included. Rows of location fields plus ``count``."""
-    sql, params = queryset.values("pk", "primary_location_id").query.sql_with_params()
-    other_locations = ""
+@dataclass(frozen=True)
+class Facets:
+    """Every facet's choices with their counts, and the number of vacancies that match."""
+
+    total: int
+    options: dict[str, list[Option]]
+
+    def count(self, facet, value):
+        return next((o.count for o in self.options[facet] if o.value == value), 0)
+
+
+def facets(vacancy_filter: VacancyFilter) -> Facets:
+    """All the counts in one query, whatever the number of vacancies: each vacancy is read
+    once, with a flag per facet saying whether it passes that facet's filters; each facet
+    then counts the vacancies that pass all the other facets' filters."""
+    vacancy_filter.qs  # noqa: B018 (filters, and so records each facet's condition)
+    conditions = vacancy_filter.conditions
+    base = vacancy_filter.queryset
+    if vacancy_filter.search_condition is not None:
+        base = base.filter(vacancy_filter.search_condition)
+    passes = {
+        f"passes_{facet}": ExpressionWrapper(conditions.get(facet, Q()), BooleanField())
+        for facet in FACET_PARAMETERS
+    }
+    organisation = f"organisation_{vacancy_filter.language}"
+    rows = base.order_by().values(
+        "pk", "grade_min", "grade_max", "risk_level", "clearance", "deadline",
+        "primary_location_id", "organisation_en", "organisation_fr",
+    ).annotate(**passes)  # fmt: skip
+    base_sql, params = rows.query.sql_with_params()
+    params = list(params)
+
+    def passing(*except_facets):
+        flags = [f'"passes_{f}"' for f in FACET_PARAMETERS if f not in except_facets]
+        return " AND ".join(flags)
+
+    now = vacancy_filter.now
+    week = now + timedelta(7)
+    placed = f"SELECT pk, primary_location_id AS location_id FROM base WHERE {passing('location')}"
     if vacancy_filter.form.cleaned_data.get("other_locations"):
-        other_locations = (
+        placed += (
             " UNION SELECT link.vacancy_id, link.location_id"
             f" FROM {Vacancy.other_locations.through._meta.db_table} AS link"
-            " WHERE link.vacancy_id IN (SELECT filtered.id FROM filtered)"
+            f" JOIN base ON base.pk = link.vacancy_id WHERE {passing('location')}"
         )
+    location_table = Location._meta.db_table
+    sql = f"""
+        WITH base AS MATERIALIZED ({base_sql}), placed AS ({placed})
+        SELECT 'total', '', '', count(*) FROM base WHERE {passing()}
+        UNION ALL SELECT 'grade', grade::text, '', count(*) FROM base CROSS JOIN LATERAL
+            generate_series(grade_min::int, grade_max::int) AS grade
+            WHERE {passing("grade")} GROUP BY grade
+        UNION ALL SELECT 'risk', risk_level, '', count(*) FROM base
+            WHERE {passing("risk")} GROUP BY risk_level
+        UNION ALL SELECT 'clearance', clearance, '', count(*) FROM base
+            WHERE {passing("clearance")} AND clearance <> '' GROUP BY clearance
+        UNION ALL SELECT 'organisation', organisation_en, {organisation}, count(*) FROM base
+            WHERE {passing("organisation")} AND organisation_en <> ''
+            GROUP BY organisation_en, {organisation}
+        UNION ALL SELECT 'deadline', 'open', '', count(*) FROM base
+            WHERE {passing("deadline")} AND (deadline IS NULL OR deadline >= %s)
+        UNION ALL SELECT 'deadline', 'week', '', count(*) FROM base
+            WHERE {passing("deadline")} AND deadline >= %s AND deadline < %s
+        UNION ALL SELECT 'deadline', 'closed', '', count(*) FROM base
+            WHERE {passing("deadline")} AND deadline < %s
+        UNION ALL SELECT 'deadline', 'all', '', count(*) FROM base WHERE {passing("deadline")}
+        UNION ALL SELECT 'location', location.id::text,
+            concat_ws('|', location.city, location.country, location.city_fr, location.country_fr),
+            count(*) FROM placed JOIN {location_table} AS location
+            ON location.id = placed.location_id GROUP BY location.id
+        UNION ALL SELECT 'country', location.country, max(location.country_fr),
+            count(DISTINCT placed.pk) FROM placed JOIN {location_table} AS location
+            ON location.id = placed.location_id GROUP BY location.country
+    """
+    params += [now, now, week, now]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "WITH filtered (id, location_id) AS (" + sql + "),"
-            " placed AS (SELECT id, location_id FROM filtered" + other_locations + ")"
-            " SELECT location.id, location.country, location.city, location.country_fr,"
-            " location.city_fr, count(*)"
-            f" FROM placed JOIN {Location._meta.db_table} AS location"
-            " ON location.id = placed.location_id"
-            " GROUP BY location.id",
-            params,
-        )
-        columns = ("pk", "country", "city", "country_fr", "city_fr", "count")
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return Facets(
+        total=next(count for facet, _, _, count in rows if facet == "total"),
+        options=_options(rows, french=vacancy_filter.language == "fr"),
+    )
+
+
+def _options(rows, *, french):
+    found: dict[str, dict[str, tuple[str, int]]] = {facet: {} for facet in FACET_PARAMETERS}
+    found["country"] = {}
+    for facet, value, label, count in rows:
+        if facet != "total":
+            found[facet][value] = (label, count)
+    grades = sorted(found["grade"].items(), key=lambda item: int(item[0]))
+    risk_levels = {_risk_level(choice): choice for choice in Risk}
+    return {
+        "grade": [Option(value, f"G{value}", count) for value, (_, count) in grades],
+        "country": sorted(
+            (
+                Option(value, (french and label) or value, count)
+                for value, (label, count) in found["country"].items()
+            ),
+            key=lambda option: option.label,
+        ),
+        "location": sorted(
+            (
+                Option(value, _place_name(label, french=french), count)
+                for value, (label, count) in found["location"].items()
+            ),
+            key=lambda option: option.label,
+        ),
+        "risk": [
+            Option(
+                choice.value,
+                choice.label,
+                found["risk"].get(level, ("", 0))[1],
+            )
+            for level, choice in risk_levels.items()
+        ],
+        "deadline": [
+            Option(choice.value, choice.label, found["deadline"].get(choice.value, ("", 0))[1])
+            for choice in Deadline
+        ],
+        "clearance": [
+            Option(value, value, count) for value, (_, count) in sorted(found["clearance"].items())
+        ],
+        "organisation": sorted(
+            (
+                Option(value, label or value, count)
+                for value, (label, count) in found["organisation"].items()
+            ),
+            key=lambda option: option.label,
+        ),
+    }
+
+
+def _risk_level(choice):
+    return "" if choice == Risk.NONE else choice.value
+
+
+def _place_name(names, *, french):
+    city, country, city_fr, country_fr = (names.split("|") + ["", "", "", ""])[:4]
+    if french:
+        return f"{city_fr or city}, {country_fr or country}"
+    return f"{city}, {country}"

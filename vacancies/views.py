@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from .filters import Deadline, VacancyFilter, facets
+from .filters import Deadline, VacancyFilter, facets, search_uses_the_index
 from .models import Vacancy
 
 PAGE_SIZE = 20
@@ -12,19 +12,23 @@ PAGE_SIZE = 20
 def vacancy_list(request):
     """Published vacancies, open ones by default, with filters and their counts."""
     vacancy_filter = VacancyFilter(request.GET, queryset=Vacancy.objects.published())
-    vacancies = vacancy_filter.qs.for_listing()
-    paginator = Paginator(vacancies, PAGE_SIZE)
-    page, page_problem = _page(paginator, request.GET.get("page"))
+    vacancy_filter.is_valid()
+    with search_uses_the_index(vacancy_filter):
+        counts = facets(vacancy_filter)
+        paginator = Paginator(vacancy_filter.qs.for_listing(), PAGE_SIZE)
+        paginator.count = counts.total  # counted with the facets: no second COUNT query
+        page, page_problem = _page(paginator, request.GET.get("page"))
+        page.object_list = list(page.object_list)
     closed_matches = 0
-    if not paginator.count and vacancy_filter.form.cleaned_data.get("deadline") == Deadline.OPEN:
-        closed_matches = vacancy_filter.without(["deadline"]).qs.closed(vacancy_filter.now).count()
+    if not counts.total and vacancy_filter.form.cleaned_data.get("deadline") == Deadline.OPEN:
+        closed_matches = counts.count("deadline", Deadline.CLOSED)
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
             "filter": vacancy_filter,
             "form": vacancy_filter.form,
-            "facets": facets(vacancy_filter),
+            "facets": counts.options,
             "page": page,
             "page_problem": page_problem,
             "closed_matches": closed_matches,

@@ -129,12 +129,17 @@ def axe_violations():
 
 
 @pytest.fixture
-def screenshot():
-    """screenshot(page, name, **options): save the page to docs/screenshots/NAME.png."""
+def screenshot(tmp_path):
+    """screenshot(page, name, **options): save the page as NAME.png.
+
+    `make screenshots` (SCREENSHOTS=1) refreshes the pictures in docs/screenshots that the
+    README shows; other runs write them to a temporary folder, leaving the tree untouched.
+    """
+    folder = SCREENSHOTS if os.environ.get("SCREENSHOTS") else tmp_path
 
     def save(page, name, **options):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         page.screenshot(path=path, animations="disabled", **options)
         return path
 
