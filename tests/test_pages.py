@@ -243,6 +243,7 @@ def test_invalid_filters_are_explained_and_the_rest_still_applies(client, board,
     "page, message",
     [
         ("999999", "There is no page 999999: showing the last page, 1."),
+        ("9" * 30, "There is no page " + "9" * 30 + ": showing the last page, 1."),
         ("abc", "“abc” is not a page number: showing the first page."),
         ("0", "Pages start at 1: showing the first page."),
     ],

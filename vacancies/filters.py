@@ -12,9 +12,10 @@ import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, models, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Location, Vacancy
@@ -140,15 +141,16 @@ class VacancyFilter(filters.FilterSet):
         return self.conditions.get("q")
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        return super().filter_queryset(queryset).order_by(*self.ordering())
+
+    def ordering(self):
         sort = self.form.cleaned_data.get("sort")
         if sort:
-            return queryset.order_by(*ORDERINGS[Sort(sort)])
+            return ORDERINGS[Sort(sort)]
         if self.search_condition is not None:
-            return queryset.order_by(
-                F("title_match").desc(), F("other_title_match").desc(), *ORDERINGS[Sort.CLOSING]
-            )
-        return queryset.order_by(*ORDERINGS[Sort.CLOSING])
+            best_match = (F("title_match").desc(), F("other_title_match").desc())
+            return (*best_match, *ORDERINGS[Sort.CLOSING])
+        return ORDERINGS[Sort.CLOSING]
 
     def _filter(self, queryset, name, condition):
         """Filter by ``condition`` and remember it under the facet that ``name`` belongs to."""
@@ -177,14 +179,15 @@ class VacancyFilter(filters.FilterSet):
         # A subquery of its own, so that the matches come from the GIN indexes alone (see
         # search_uses_the_index) and no other condition makes the planner read the vectors.
         condition = Q(pk__in=matches.values("pk"))
-        return self._filter(queryset, name, condition).annotate(
-            title_match=ExpressionWrapper(
+        self.search_ranking = {
+            "title_match": ExpressionWrapper(
                 Q(**{f"title_search_{here}": query_here}), output_field=BooleanField()
             ),
-            other_title_match=ExpressionWrapper(
+            "other_title_match": ExpressionWrapper(
                 Q(**{f"title_search_{there}": query_there}), output_field=BooleanField()
             ),
-        )
+        }
+        return self._filter(queryset, name, condition).annotate(**self.search_ranking)
 
     def filter_grade(self, queryset, name, value):
         return self._filter(queryset, name, Q(grade_min__lte=value, grade_max__gte=value))
@@ -264,32 +267,46 @@ class Option:
     label: str
     count: int
 
+    def __str__(self):
+        """'Belgium (12)': what a candidate reads in the list of choices."""
+        return gettext("%(label)s (%(number)s)") % {"label": self.label, "number": self.count}
+
 
 @dataclass(frozen=True)
 class Facets:
-    """Every facet's choices with their counts, and the number of vacancies that match."""
+    """Every facet's choices with their counts, the number of vacancies that match, and,
+    for a search, the primary keys of those on the page asked for, in order."""
 
     total: int
     options: dict[str, list[Option]]
+    page: list[int] | None
 
     def count(self, facet, value):
         return next((o.count for o in self.options[facet] if o.value == value), 0)
 
 
-def facets(vacancy_filter: VacancyFilter) -> Facets:
-    """All the counts in one query, whatever the number of vacancies: each vacancy is read
-    once, with a flag per facet saying whether it passes that facet's filters; each facet
-    then counts the vacancies that pass all the other facets' filters."""
+def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -> Facets:
+    """All the counts, and the page of results, in one query whatever the number of
+    vacancies: each vacancy is read once, with a flag per facet saying whether it passes
+    that facet's filters and its place in the chosen order; each facet then counts the
+    vacancies that pass all the other facets' filters."""
     vacancy_filter.qs  # noqa: B018 (filters, and so records each facet's condition)
     conditions = vacancy_filter.conditions
     base = vacancy_filter.queryset
     if vacancy_filter.search_condition is not None:
-        base = base.filter(vacancy_filter.search_condition)
+        base = base.filter(vacancy_filter.search_condition).annotate(
+            **vacancy_filter.search_ranking
+        )
     passes = {
         f"passes_{facet}": ExpressionWrapper(conditions.get(facet, Q()), BooleanField())
         for facet in FACET_PARAMETERS
     }
     organisation = f"organisation_{vacancy_filter.language}"
+    searching = vacancy_filter.search_condition is not None
+    if searching:
+        # Finding the matches is the costly part: rank them in the same pass and take the
+        # page from here. Otherwise an index gives the page faster in a query of its own.
+        passes["position"] = Window(RowNumber(), order_by=vacancy_filter.ordering())
     rows = base.order_by().values(
         "pk", "grade_min", "grade_max", "risk_level", "clearance", "deadline",
         "primary_location_id", "organisation_en", "organisation_fr",
@@ -302,7 +319,6 @@ def facets(vacancy_filter: VacancyFilter) -> Facets:
         return " AND ".join(flags)
 
     now = vacancy_filter.now
-    week = now + timedelta(7)
     placed = f"SELECT pk, primary_location_id AS location_id FROM base WHERE {passing('location')}"
     if vacancy_filter.form.cleaned_data.get("other_locations"):
         placed += (
@@ -310,52 +326,94 @@ def facets(vacancy_filter: VacancyFilter) -> Facets:
             f" FROM {Vacancy.other_locations.through._meta.db_table} AS link"
             f" JOIN base ON base.pk = link.vacancy_id WHERE {passing('location')}"
         )
+    # The total and the deadline choices are counted in one pass, a FILTERed count each,
+    # then turned into rows; grade ranges are counted as they are, and spread over grades
+    # here.
+    known = [("total", "", passing(), [])]
+    known += [
+        ("deadline", choice.value, passing("deadline"), condition)
+        for choice, condition in (
+            (Deadline.OPEN, ["(deadline IS NULL OR deadline >= %s)", now]),
+            (Deadline.WEEK, ["(deadline >= %s AND deadline < %s)", now, now + timedelta(7)]),
+            (Deadline.CLOSED, ["deadline < %s", now]),
+            (Deadline.ALL, []),
+        )
+    ]
+    counts, rows_of_counts, known_params = [], [], []
+    for number, (facet, value, flags, condition) in enumerate(known):
+        where = " AND ".join(filter(None, [flags, condition[0] if condition else ""]))
+        counts.append(f"count(*) FILTER (WHERE {where or 'true'}) AS c{number}")
+        known_params += condition[1:]
+        rows_of_counts.append(f"('{facet}', '{value}', '', c{number})")
     location_table = Location._meta.db_table
     sql = f"""
-        WITH base AS MATERIALIZED ({base_sql}), placed AS ({placed})
-        SELECT 'total', '', '', count(*) FROM base WHERE {passing()}
-        UNION ALL SELECT 'grade', grade::text, '', count(*) FROM base CROSS JOIN LATERAL
-            generate_series(grade_min::int, grade_max::int) AS grade
-            WHERE {passing("grade")} GROUP BY grade
+        WITH base AS MATERIALIZED ({base_sql}), placed AS ({placed}),
+        known AS (SELECT {", ".join(counts)} FROM base)
+        SELECT counted.* FROM known CROSS JOIN LATERAL (VALUES {", ".join(rows_of_counts)})
+            AS counted (facet, value, label, count)
         UNION ALL SELECT 'risk', risk_level, '', count(*) FROM base
             WHERE {passing("risk")} GROUP BY risk_level
+        UNION ALL SELECT 'grades', grade_min::text, grade_max::text, count(*) FROM base
+            WHERE {passing("grade")} AND grade_min IS NOT NULL GROUP BY grade_min, grade_max
         UNION ALL SELECT 'clearance', clearance, '', count(*) FROM base
             WHERE {passing("clearance")} AND clearance <> '' GROUP BY clearance
         UNION ALL SELECT 'organisation', organisation_en, {organisation}, count(*) FROM base
             WHERE {passing("organisation")} AND organisation_en <> ''
             GROUP BY organisation_en, {organisation}
-        UNION ALL SELECT 'deadline', 'open', '', count(*) FROM base
-            WHERE {passing("deadline")} AND (deadline IS NULL OR deadline >= %s)
-        UNION ALL SELECT 'deadline', 'week', '', count(*) FROM base
-            WHERE {passing("deadline")} AND deadline >= %s AND deadline < %s
-        UNION ALL SELECT 'deadline', 'closed', '', count(*) FROM base
-            WHERE {passing("deadline")} AND deadline < %s
-        UNION ALL SELECT 'deadline', 'all', '', count(*) FROM base WHERE {passing("deadline")}
         UNION ALL SELECT 'location', location.id::text,
             concat_ws('|', location.city, location.country, location.city_fr, location.country_fr),
             count(*) FROM placed JOIN {location_table} AS location
             ON location.id = placed.location_id GROUP BY location.id
+    """
+    if vacancy_filter.form.cleaned_data.get("other_locations"):
+        # A post may then be in a country twice; otherwise countries add up duty stations.
+        sql += f"""
         UNION ALL SELECT 'country', location.country, max(location.country_fr),
             count(DISTINCT placed.pk) FROM placed JOIN {location_table} AS location
             ON location.id = placed.location_id GROUP BY location.country
-    """
-    params += [now, now, week, now]
+        """
+    params += known_params
+    if searching:
+        sql += f"""
+        UNION ALL (SELECT 'page', pk::text, '', position FROM base WHERE {passing()}
+            ORDER BY position LIMIT %s OFFSET %s)
+        """
+        params += [limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return Facets(
         total=next(count for facet, _, _, count in rows if facet == "total"),
         options=_options(rows, french=vacancy_filter.language == "fr"),
+        page=(
+            [int(pk) for facet, pk, _, _ in sorted(rows, key=_position) if facet == "page"]
+            if searching
+            else None
+        ),
     )
+
+
+def _position(row):
+    facet, _, _, position = row
+    return position if facet == "page" else 0
 
 
 def _options(rows, *, french):
     found: dict[str, dict[str, tuple[str, int]]] = {facet: {} for facet in FACET_PARAMETERS}
     found["country"] = {}
+    per_grade: dict[int, int] = {}
     for facet, value, label, count in rows:
-        if facet != "total":
+        if facet == "grades":
+            for grade in range(int(value), int(label) + 1):
+                per_grade[grade] = per_grade.get(grade, 0) + count
+        elif facet not in ("total", "page"):
             found[facet][value] = (label, count)
-    grades = sorted(found["grade"].items(), key=lambda item: int(item[0]))
+    grades = [(str(grade), ("", count)) for grade, count in sorted(per_grade.items())]
+    if not found["country"]:
+        for names, count in found["location"].values():
+            _, country, _, country_fr = (names.split("|") + ["", "", "", ""])[:4]
+            _, counted = found["country"].get(country, ("", 0))
+            found["country"][country] = (country_fr, counted + count)
     risk_levels = {_risk_level(choice): choice for choice in Risk}
     return {
         "grade": [Option(value, f"G{value}", count) for value, (_, count) in grades],

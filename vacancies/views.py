@@ -13,22 +13,37 @@ def vacancy_list(request):
     """Published vacancies, open ones by default, with filters and their counts."""
     vacancy_filter = VacancyFilter(request.GET, queryset=Vacancy.objects.published())
     vacancy_filter.is_valid()
+    number, page_problem = _page_number(request.GET.get("page"))
     with search_uses_the_index(vacancy_filter):
-        counts = facets(vacancy_filter)
+        offset = min((number - 1) * PAGE_SIZE, 2**31)  # past the end either way
+        results = facets(vacancy_filter, offset=offset, limit=PAGE_SIZE)
         paginator = Paginator(vacancy_filter.qs.for_listing(), PAGE_SIZE)
-        paginator.count = counts.total  # counted with the facets: no second COUNT query
-        page, page_problem = _page(paginator, request.GET.get("page"))
-        page.object_list = list(page.object_list)
+        paginator.count = results.total  # counted with the facets: no COUNT query
+        if number > paginator.num_pages:
+            page_problem = _("There is no page %(page)d: showing the last page, %(last)d.") % {
+                "page": number,
+                "last": paginator.num_pages,
+            }
+            page = paginator.page(paginator.num_pages)
+            page.object_list = list(page.object_list)
+        elif results.page is not None:
+            # The search picked the page's vacancies along with the counts: fetch them by key.
+            page = paginator.page(number)
+            by_pk = Vacancy.objects.for_listing().in_bulk(results.page)
+            page.object_list = [by_pk[pk] for pk in results.page if pk in by_pk]
+        else:
+            page = paginator.page(number)
+            page.object_list = list(page.object_list)
     closed_matches = 0
-    if not counts.total and vacancy_filter.form.cleaned_data.get("deadline") == Deadline.OPEN:
-        closed_matches = counts.count("deadline", Deadline.CLOSED)
+    if not results.total and vacancy_filter.form.cleaned_data.get("deadline") == Deadline.OPEN:
+        closed_matches = results.count("deadline", Deadline.CLOSED)
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
             "filter": vacancy_filter,
             "form": vacancy_filter.form,
-            "facets": counts.options,
+            "facets": results.options,
             "page": page,
             "page_problem": page_problem,
             "closed_matches": closed_matches,
@@ -47,23 +62,19 @@ def vacancy_detail(request, reference):
     )
 
 
-def _page(paginator, raw_number):
-    """The page asked for, or the nearest one with a sentence saying why."""
+def _page_number(raw_number):
+    """The page number asked for, or 1 with a sentence saying why."""
     if raw_number in (None, ""):
-        return paginator.page(1), ""
+        return 1, ""
     try:
         number = int(raw_number)
     except ValueError:
-        return paginator.page(1), _("“%(page)s” is not a page number: showing the first page.") % {
+        return 1, _("“%(page)s” is not a page number: showing the first page.") % {
             "page": raw_number[:20]
         }
     if number < 1:
-        return paginator.page(1), _("Pages start at 1: showing the first page.")
-    if number > paginator.num_pages:
-        return paginator.page(paginator.num_pages), _(
-            "There is no page %(page)d: showing the last page, %(last)d."
-        ) % {"page": number, "last": paginator.num_pages}
-    return paginator.page(number), ""
+        return 1, _("Pages start at 1: showing the first page.")
+    return number, ""
 
 
 def _query_without(query, name):
