@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Location, Vacancy
+from .models import CLOSING, Location, Vacancy, still_open
 
 GRADES = range(1, 31)
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
@@ -46,7 +46,7 @@ class Sort(models.TextChoices):
 
 
 ORDERINGS = {
-    Sort.CLOSING: (F("deadline").asc(nulls_last=True), "reference"),
+    Sort.CLOSING: (CLOSING.asc(), "reference"),
     Sort.RECENT: (F("published_at").desc(nulls_last=True), "reference"),
     Sort.GRADE_DESC: (F("grade_max").desc(nulls_last=True), "deadline", "reference"),
     Sort.GRADE_ASC: (F("grade_min").asc(nulls_last=True), "deadline", "reference"),
@@ -250,7 +250,7 @@ def search_uses_the_index(vacancy_filter: VacancyFilter):
 
 def _deadline_q(choice, now):
     if choice == Deadline.OPEN:
-        return Q(deadline__isnull=True) | Q(deadline__gte=now)
+        return Q(still_open(now))
     if choice == Deadline.WEEK:
         return Q(deadline__gte=now, deadline__lt=now + timedelta(7))
     if choice == Deadline.CLOSED:
@@ -303,14 +303,26 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     }
     organisation = f"organisation_{vacancy_filter.language}"
     searching = vacancy_filter.search_condition is not None
+    ranked = {}
     if searching:
         # Finding the matches is the costly part: rank them in the same pass and take the
         # page from here. Otherwise an index gives the page faster in a query of its own.
-        passes["position"] = Window(RowNumber(), order_by=vacancy_filter.ordering())
-    rows = base.order_by().values(
+        ranked["position"] = Window(RowNumber(), order_by=vacancy_filter.ordering())
+    # Only the deadline facet counts closed vacancies: without a search it reads just their
+    # deadlines and flags from an index, and the other facets read only the vacancies within
+    # the deadline filter. A search's matches are found once, for all the facets.
+    if searching:
+        everything_sql, everything_params = "SELECT * FROM base", ()
+        within_deadline = Q()
+    else:
+        everything_sql, everything_params = (
+            base.order_by().values("deadline").annotate(**passes).query.sql_with_params()
+        )
+        within_deadline = conditions.get("deadline", Q())
+    rows = base.filter(within_deadline).order_by().values(
         "pk", "grade_min", "grade_max", "risk_level", "clearance", "deadline",
         "primary_location_id", "organisation_en", "organisation_fr",
-    ).annotate(**passes)  # fmt: skip
+    ).annotate(**passes, **ranked)  # fmt: skip
     base_sql, params = rows.query.sql_with_params()
     params = list(params)
 
@@ -348,7 +360,7 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     location_table = Location._meta.db_table
     sql = f"""
         WITH base AS MATERIALIZED ({base_sql}), placed AS ({placed}),
-        known AS (SELECT {", ".join(counts)} FROM base)
+        known AS (SELECT {", ".join(counts)} FROM ({everything_sql}) AS everything)
         SELECT counted.* FROM known CROSS JOIN LATERAL (VALUES {", ".join(rows_of_counts)})
             AS counted (facet, value, label, count)
         UNION ALL SELECT 'risk', risk_level, '', count(*) FROM base
@@ -372,7 +384,7 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
             count(DISTINCT placed.pk) FROM placed JOIN {location_table} AS location
             ON location.id = placed.location_id GROUP BY location.country
         """
-    params += known_params
+    params += [*known_params, *everything_params]
     if searching:
         sql += f"""
         UNION ALL (SELECT 'page', pk::text, '', position FROM base WHERE {passing()}

@@ -1,9 +1,12 @@
+from datetime import UTC, datetime
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -37,14 +40,23 @@ class Location(models.Model):
         return str(self)
 
 
+# When a vacancy closes, as one sortable value: a post without a deadline closes never,
+# after all the others. Open posts are a range of it, so an index gives them in order.
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+CLOSING = Coalesce("deadline", models.Value(NO_DEADLINE, output_field=models.DateTimeField()))
+
+
+def still_open(now):
+    return GreaterThanOrEqual(CLOSING, now)
+
+
 class VacancyQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Vacancy.Status.PUBLISHED)
 
     def open(self, now=None):
         """Still taking applications: no deadline (or 'ongoing'), or it has not passed."""
-        now = now or timezone.now()
-        return self.filter(Q(deadline__isnull=True) | Q(deadline__gte=now))
+        return self.filter(still_open(now or timezone.now()))
 
     def closed(self, now=None):
         """The deadline has passed."""
@@ -211,9 +223,18 @@ class Vacancy(models.Model):
         ordering = ["deadline", "reference"]
         indexes = [
             models.Index(fields=["status", "deadline"], name="vacancy_status_deadline"),
+            models.Index(F("status"), CLOSING, name="vacancy_closing"),
             # Everything the list's counts and ordering read, so they come from the index.
             models.Index(fields=["status"], include=LISTING_INDEX, name="vacancy_facets"),
             models.Index(fields=["grade_min", "grade_max"], name="vacancy_grade_range"),
+            # The list's other orders: the first page comes straight from an index.
+            models.Index(
+                F("status"), F("published_at").desc(nulls_last=True), name="vacancy_recent"
+            ),
+            models.Index(
+                F("status"), F("grade_max").desc(nulls_last=True), name="vacancy_grade_high"
+            ),
+            models.Index(fields=["status", "grade_min"], name="vacancy_grade_low"),
             models.Index(fields=["risk_level"], name="vacancy_risk_level"),
             GinIndex(fields=["search_en"], name="vacancy_search_en"),
             GinIndex(fields=["search_fr"], name="vacancy_search_fr"),

@@ -7,15 +7,11 @@
   var when = new Date(deadline.getAttribute("datetime"));
   if (isNaN(when.getTime())) { return; }
   var language = document.documentElement.lang || "en";
-  var words = {
-    en: { local: "Your time: ", closed: "closed", soon: "closes in less than an hour", hours: function (h) { return h === 1 ? "closes in 1 hour" : "closes in " + h + " hours"; } },
-    fr: { local: "Votre heure : ", closed: "fermé", soon: "ferme dans moins d’une heure", hours: function (h) { return h === 1 ? "ferme dans 1 heure" : "ferme dans " + h + " heures"; } }
-  }[language] || null;
-  if (!words) { return; }
+  // The words come translated from the page (data-* attributes), like every other string.
   var local = document.querySelector("[data-local-time]");
   if (local) {
     // Not dateStyle/timeStyle: those cannot be combined with timeZoneName (a RangeError).
-    local.textContent = words.local + when.toLocaleString(language, {
+    local.textContent = local.dataset.label + " " + when.toLocaleString(language, {
       year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short"
     });
     local.hidden = false;
@@ -24,10 +20,13 @@
   // The server's words ("closes in 3 days", in calendar days) hold until the last 24 hours;
   // from then on, count the hours down.
   function update() {
+    var words = countdown.dataset;
     var left = when.getTime() - Date.now();
     if (left <= 0) { countdown.textContent = words.closed; return; }
     var hours = Math.floor(left / 3600000);
-    if (hours < 24) { countdown.textContent = hours >= 1 ? words.hours(hours) : words.soon; }
+    if (hours >= 24) { return; }
+    countdown.textContent = hours < 1 ? words.soon
+      : hours === 1 ? words.oneHour : words.hours.replace("{hours}", hours);
   }
   if (countdown) { update(); window.setInterval(update, 60000); }
 })();
