@@ -285,6 +285,13 @@ def test_detail_page_shows_the_header_facts(client, board):
     assert "closes in 3 days" in html
 
 
+def test_detail_page_summarises_the_contract_in_the_pages_language(client, board):
+    english = _html(client.get("/en/vacancies/240655/"))
+    assert "Contract to be offered to the successful applicant (if non-seconded)" in english
+    french = _html(client.get("/fr/postes/240655/"))
+    assert "Contrat proposé (hors détachement)" in french
+
+
 def test_risk_note_and_unaccompanied_status_stand_out(client, board):
     html = _html(client.get("/en/vacancies/260063/"))
     assert re.search(r'<aside class="notice notice-warning"[^>]*>\s*<h2 id="risk-heading"', html)
@@ -366,3 +373,22 @@ def test_every_public_page_has_one_h1(client, board, url):
 
 def test_no_migrations_are_missing():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_search_finds_its_matches_through_the_gin_indexes(board):
+    from django.db import connection
+    from django.http import QueryDict
+
+    from vacancies.filters import VacancyFilter, search_uses_the_index
+
+    vacancy_filter = VacancyFilter(QueryDict("q=security"), queryset=Vacancy.objects.published())
+    vacancy_filter.is_valid()
+    matches_sql, params = (
+        vacancy_filter.qs and vacancy_filter.search_matches.values("pk").query.sql_with_params()
+    )
+    with search_uses_the_index(vacancy_filter), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + matches_sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on vacancy_search_en" in plan
+    assert "Bitmap Index Scan on vacancy_search_fr" in plan
+    assert "DISTINCT" not in str(vacancy_filter.qs.query).upper()

@@ -12,7 +12,7 @@ import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, models, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Window
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -173,12 +173,12 @@ class VacancyFilter(filters.FilterSet):
         here, there = self.language, self.other_language
         query_here = SearchQuery(value, config=SEARCH_CONFIGS[here], search_type="websearch")
         query_there = SearchQuery(value, config=SEARCH_CONFIGS[there], search_type="websearch")
-        matches = Vacancy.objects.filter(
+        self.search_matches = Vacancy.objects.filter(
             Q(**{f"search_{here}": query_here}) | Q(**{f"search_{there}": query_there})
         )
         # A subquery of its own, so that the matches come from the GIN indexes alone (see
         # search_uses_the_index) and no other condition makes the planner read the vectors.
-        condition = Q(pk__in=matches.values("pk"))
+        condition = Q(pk__in=self.search_matches.values("pk"))
         self.search_ranking = {
             "title_match": ExpressionWrapper(
                 Q(**{f"title_search_{here}": query_here}), output_field=BooleanField()
@@ -209,10 +209,10 @@ class VacancyFilter(filters.FilterSet):
         """Posts whose duty station is one of ``locations``, or, when asked, any location."""
         condition = Q(primary_location__in=locations)
         if self.form.cleaned_data.get("other_locations"):
-            through = Vacancy.other_locations.through
-            condition |= Exists(
-                through.objects.filter(vacancy=OuterRef("pk"), location__in=locations)
-            )
+            # Not correlated: PostgreSQL looks the links up once, then checks each post
+            # against that set; no join, so no DISTINCT either.
+            links = Vacancy.other_locations.through.objects.filter(location__in=locations)
+            condition |= Q(pk__in=links.values("vacancy_id"))
         return condition
 
     def filter_risk(self, queryset, name, value):

@@ -285,6 +285,14 @@ class Vacancy(models.Model):
         return self._in_content_language("risk_note")
 
     @property
+    def contract_summary(self):
+        """The contract offered: the first paragraph of the notice's contract section."""
+        for section in self.sections:
+            if section["heading"].casefold().startswith(("contract", "contrat")):
+                return section["text"].split("\n\n")[0]
+        return ""
+
+    @property
     def organisation(self):
         return self._in_content_language("organisation") or self.organisation_en
 
