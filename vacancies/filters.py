@@ -12,8 +12,7 @@ import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, models, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -305,9 +304,9 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     searching = vacancy_filter.search_condition is not None
     ranked = {}
     if searching:
-        # Finding the matches is the costly part: rank them in the same pass and take the
-        # page from here. Otherwise an index gives the page faster in a query of its own.
-        ranked["position"] = Window(RowNumber(), order_by=vacancy_filter.ordering())
+        # Finding the matches is the costly part: take the page from them here, with what
+        # the order needs. Otherwise an index gives the page faster in a query of its own.
+        ranked = {"closing": CLOSING}
     # Only the deadline facet counts closed vacancies: without a search it reads just their
     # deadlines and flags from an index, and the other facets read only the vacancies within
     # the deadline filter. A search's matches are found once, for all the facets.
@@ -322,6 +321,7 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     rows = base.filter(within_deadline).order_by().values(
         "pk", "grade_min", "grade_max", "risk_level", "clearance", "deadline",
         "primary_location_id", "organisation_en", "organisation_fr",
+        *(("reference", "published_at", *vacancy_filter.search_ranking) if searching else ()),
     ).annotate(**passes, **ranked)  # fmt: skip
     base_sql, params = rows.query.sql_with_params()
     params = list(params)
@@ -386,9 +386,11 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
         """
     params += [*known_params, *everything_params]
     if searching:
+        order = ", ".join(_order_by_columns(item) for item in vacancy_filter.ordering())
         sql += f"""
-        UNION ALL (SELECT 'page', pk::text, '', position FROM base WHERE {passing()}
-            ORDER BY position LIMIT %s OFFSET %s)
+        UNION ALL SELECT 'page', pk::text, '', row_number() OVER (ORDER BY {order})
+            FROM (SELECT * FROM base WHERE {passing()} ORDER BY {order} LIMIT %s OFFSET %s)
+            AS top
         """
         params += [limit, offset]
     with connection.cursor() as cursor:
@@ -403,6 +405,17 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
             else None
         ),
     )
+
+
+def _order_by_columns(item):
+    """An ORDERINGS item as SQL over the base rows' column names (only the top of the
+    matches is sorted, not all of them)."""
+    if isinstance(item, str):
+        item = F(item).asc()
+    name = "closing" if item.expression == CLOSING else item.expression.name
+    direction = "DESC" if item.descending else "ASC"
+    nulls = " NULLS LAST" if item.nulls_last else ""
+    return f'"{name}" {direction}{nulls}'
 
 
 def _position(row):
