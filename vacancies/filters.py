@@ -6,6 +6,7 @@ that does not validate is ignored (the page says why) and the other filters stil
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, time, timedelta
 
 import django_filters as filters
@@ -266,7 +267,8 @@ class Option:
     label: str
     count: int
 
-    def __str__(self):
+    @cached_property
+    def text(self):
         """'Belgium (12)': what a candidate reads in the list of choices."""
         return gettext("%(label)s (%(number)s)") % {"label": self.label, "number": self.count}
 
@@ -310,7 +312,7 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     # Only the deadline facet counts closed vacancies: without a search it reads just their
     # deadlines and flags from an index, and the other facets read only the vacancies within
     # the deadline filter. A search's matches are found once, for all the facets.
-    if searching:
+    if searching or not conditions.get("deadline"):
         everything_sql, everything_params = "SELECT * FROM base", ()
         within_deadline = Q()
     else:
