@@ -6,8 +6,8 @@ that does not validate is ignored (the page says why) and the other filters stil
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
 import django_filters as filters
 from django import forms
