@@ -1,9 +1,15 @@
 import os
 import subprocess
 import sys
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
+
+from vacancies.importing import vacancy_upsert_from_notice
+from vacancies.models import Vacancy
 
 
 @pytest.fixture
@@ -30,3 +36,19 @@ def manage():
         )
 
     return run
+
+
+@pytest.fixture
+def board():
+    """The five sample notices, published: four open, closing 1 to 4 days from now (260885,
+    260066, 260063, 240655, in that order), and 260280 closed 3 days ago.
+
+    The test needs database access (a django_db mark, or live_server).
+    """
+    for path in sorted((Path(settings.BASE_DIR) / "fixtures" / "notices").glob("*.txt")):
+        vacancy_upsert_from_notice(text=path.read_text(encoding="utf-8"), source_name=path.name)
+    now = timezone.now()
+    for days, reference in enumerate(["260885", "260066", "260063", "240655"], start=1):
+        Vacancy.objects.filter(reference=reference).update(deadline=now + timedelta(days=days))
+    Vacancy.objects.filter(reference="260280").update(deadline=now - timedelta(days=3))
+    return {vacancy.reference: vacancy for vacancy in Vacancy.objects.all()}

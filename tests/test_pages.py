@@ -11,24 +11,11 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from vacancies.filters import VacancyFilter, search_uses_the_index
-from vacancies.importing import vacancy_upsert_from_notice
 from vacancies.models import Location, Vacancy
 
 NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def board():
-    """The five sample notices, published; all but one still open, closing a day apart."""
-    for path in sorted(NOTICES.glob("*.txt")):
-        vacancy_upsert_from_notice(text=path.read_text(encoding="utf-8"), source_name=path.name)
-    now = timezone.now()
-    for days, reference in enumerate(["260885", "260066", "260063", "240655"], start=1):
-        Vacancy.objects.filter(reference=reference).update(deadline=now + timedelta(days=days))
-    Vacancy.objects.filter(reference="260280").update(deadline=now - timedelta(days=3))
-    return {v.reference: v for v in Vacancy.objects.all()}
 
 
 def _html(response):

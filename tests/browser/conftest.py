@@ -7,17 +7,12 @@ is an error.
 
 import os
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.utils import timezone
 from playwright.sync_api import sync_playwright
-
-from vacancies.importing import vacancy_upsert_from_notice
-from vacancies.models import Vacancy
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -147,16 +142,7 @@ def screenshot(tmp_path):
 
 
 @pytest.fixture
-def board(live_server):
-    """The five sample notices, published and served: four open, closing 1 to 4 days from
-    now (260885, 260066, 260063, 240655, in that order), and 260280 closed 3 days ago.
-
-    Written from the test's thread (Playwright runs there too), read by the server's thread.
-    """
-    for path in sorted(NOTICES.glob("*.txt")):
-        vacancy_upsert_from_notice(text=path.read_text(encoding="utf-8"), source_name=path.name)
-    now = timezone.now()
-    for days, reference in enumerate(["260885", "260066", "260063", "240655"], start=1):
-        Vacancy.objects.filter(reference=reference).update(deadline=now + timedelta(days=days))
-    Vacancy.objects.filter(reference="260280").update(deadline=now - timedelta(days=3))
-    return {vacancy.reference: vacancy for vacancy in Vacancy.objects.all()}
+def board(live_server, board):
+    """The sample board (tests/conftest.py), served: written from the test's thread
+    (Playwright runs there too), read by the server's thread."""
+    return board
