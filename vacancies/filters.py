@@ -287,28 +287,27 @@ class Facets:
 
 
 def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -> Facets:
-    """All the counts, and the page of results, in one query whatever the number of
-    vacancies: each vacancy is read once, with a flag per facet saying whether it passes
-    that facet's filters and its place in the chosen order; each facet then counts the
-    vacancies that pass all the other facets' filters."""
+    """All the counts (and, for a search, the page of results) in one query whatever the
+    number of vacancies: each vacancy is read once, with a flag per facet saying whether it
+    passes that facet's filters; each facet then counts the vacancies that pass all the
+    other facets' filters."""
     vacancy_filter.qs  # noqa: B018 (filters, and so records each facet's condition)
     conditions = vacancy_filter.conditions
+    searching = vacancy_filter.search_condition is not None
     base = vacancy_filter.queryset
-    if vacancy_filter.search_condition is not None:
+    ordered_by = {}
+    if searching:
+        # Finding the matches is the costly part: take the page from them here, with what
+        # the order needs. Otherwise an index gives the page faster in a query of its own.
         base = base.filter(vacancy_filter.search_condition).annotate(
             **vacancy_filter.search_ranking
         )
+        ordered_by = {"closing": CLOSING}
     passes = {
         f"passes_{facet}": ExpressionWrapper(conditions.get(facet, Q()), BooleanField())
         for facet in FACET_PARAMETERS
     }
     organisation = f"organisation_{vacancy_filter.language}"
-    searching = vacancy_filter.search_condition is not None
-    ranked = {}
-    if searching:
-        # Finding the matches is the costly part: take the page from them here, with what
-        # the order needs. Otherwise an index gives the page faster in a query of its own.
-        ranked = {"closing": CLOSING}
     # Only the deadline facet counts closed vacancies: without a search it reads just their
     # deadlines and flags from an index, and the other facets read only the vacancies within
     # the deadline filter. A search's matches are found once, for all the facets.
@@ -324,7 +323,7 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
         "pk", "grade_min", "grade_max", "risk_level", "clearance", "deadline",
         "primary_location_id", "organisation_en", "organisation_fr",
         *(("reference", "published_at", *vacancy_filter.search_ranking) if searching else ()),
-    ).annotate(**passes, **ranked)  # fmt: skip
+    ).annotate(**passes, **ordered_by)  # fmt: skip
     base_sql, params = rows.query.sql_with_params()
     params = list(params)
 
