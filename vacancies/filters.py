@@ -295,17 +295,25 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     conditions = vacancy_filter.conditions
     searching = vacancy_filter.search_condition is not None
     base = vacancy_filter.queryset
-    ordered_by = {}
+    extra_columns = {}
     if searching:
         # Finding the matches is the costly part: take the page from them here, with what
         # the order needs. Otherwise an index gives the page faster in a query of its own.
         base = base.filter(vacancy_filter.search_condition).annotate(
             **vacancy_filter.search_ranking
         )
-        ordered_by = {"closing": CLOSING}
+        extra_columns = {"closing": CLOSING}
     passes = {
         f"passes_{facet}": ExpressionWrapper(conditions.get(facet, Q()), BooleanField())
         for facet in FACET_PARAMETERS
+    }
+    # Which deadline choice each vacancy falls under, by the deadline filter's own rules:
+    # read by the deadline facet only.
+    deadline_choices = {
+        f"is_{choice.value}": ExpressionWrapper(
+            _deadline_q(choice, vacancy_filter.now), BooleanField()
+        )
+        for choice in Deadline
     }
     organisation = f"organisation_{vacancy_filter.language}"
     # Only the deadline facet counts closed vacancies: without a search it reads just their
@@ -314,16 +322,16 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     if searching or not conditions.get("deadline"):
         everything_sql, everything_params = "SELECT * FROM base", ()
         within_deadline = Q()
+        extra_columns.update(deadline_choices)
     else:
-        everything_sql, everything_params = (
-            base.order_by().values("deadline").annotate(**passes).query.sql_with_params()
-        )
+        everything = base.order_by().values("deadline").annotate(**passes, **deadline_choices)
+        everything_sql, everything_params = everything.query.sql_with_params()
         within_deadline = conditions.get("deadline", Q())
     rows = base.filter(within_deadline).order_by().values(
         "pk", "grade_min", "grade_max", "risk_level", "clearance", "deadline",
         "primary_location_id", "organisation_en", "organisation_fr",
         *(("reference", "published_at", *vacancy_filter.search_ranking) if searching else ()),
-    ).annotate(**passes, **ordered_by)  # fmt: skip
+    ).annotate(**passes, **extra_columns)  # fmt: skip
     base_sql, params = rows.query.sql_with_params()
     params = list(params)
 
@@ -331,7 +339,6 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
         flags = [f'"passes_{f}"' for f in FACET_PARAMETERS if f not in except_facets]
         return " AND ".join(flags)
 
-    now = vacancy_filter.now
     placed = f"SELECT pk, primary_location_id AS location_id FROM base WHERE {passing('location')}"
     if vacancy_filter.form.cleaned_data.get("other_locations"):
         placed += (
@@ -342,21 +349,14 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     # The total and the deadline choices are counted in one pass, a FILTERed count each,
     # then turned into rows; grade ranges are counted as they are, and spread over grades
     # here.
-    known = [("total", "", passing(), [])]
+    known = [("total", "", passing())]
     known += [
-        ("deadline", choice.value, passing("deadline"), condition)
-        for choice, condition in (
-            (Deadline.OPEN, ["(deadline IS NULL OR deadline >= %s)", now]),
-            (Deadline.WEEK, ["(deadline >= %s AND deadline < %s)", now, now + timedelta(7)]),
-            (Deadline.CLOSED, ["deadline < %s", now]),
-            (Deadline.ALL, []),
-        )
+        ("deadline", choice.value, f'{passing("deadline")} AND "is_{choice.value}"')
+        for choice in Deadline
     ]
-    counts, rows_of_counts, known_params = [], [], []
-    for number, (facet, value, flags, condition) in enumerate(known):
-        where = " AND ".join(filter(None, [flags, condition[0] if condition else ""]))
-        counts.append(f"count(*) FILTER (WHERE {where or 'true'}) AS c{number}")
-        known_params += condition[1:]
+    counts, rows_of_counts = [], []
+    for number, (facet, value, where) in enumerate(known):
+        counts.append(f"count(*) FILTER (WHERE {where}) AS c{number}")
         rows_of_counts.append(f"('{facet}', '{value}', '', c{number})")
     location_table = Location._meta.db_table
     sql = f"""
@@ -385,7 +385,7 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
             count(DISTINCT placed.pk) FROM placed JOIN {location_table} AS location
             ON location.id = placed.location_id GROUP BY location.country
         """
-    params += [*known_params, *everything_params]
+    params += everything_params
     if searching:
         order = ", ".join(_order_by_columns(item) for item in vacancy_filter.ordering())
         sql += f"""
