@@ -175,6 +175,15 @@ def test_facets_count_what_each_choice_would_give(client, board):
     assert re.search(r'<option value="closed">Closed \(0\)</option>', html)
 
 
+def test_with_other_locations_each_post_counts_once_per_place_and_country(client, board):
+    brussels = Location.objects.get(city="Brussels")
+    # A notice naming its duty station again among the other locations.
+    Vacancy.objects.get(reference="240655").other_locations.add(brussels)
+    html = _html(client.get("/en/?other_locations=on"))
+    assert re.search(rf'<option value="{brussels.pk}">Brussels, Belgium \(4\)</option>', html)
+    assert re.search(r'<option value="Belgium">Belgium \(4\)</option>', html)
+
+
 def test_french_facets_use_french_names(client, board):
     html = _html(client.get("/fr/"))
     assert re.search(r'<option value="Belgium">Belgique \(1\)</option>', html)

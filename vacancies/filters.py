@@ -341,10 +341,13 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
 
     placed = f"SELECT pk, primary_location_id AS location_id FROM base WHERE {passing('location')}"
     if vacancy_filter.form.cleaned_data.get("other_locations"):
+        # Each post at each of its places once: a link repeating the duty station is left
+        # out here rather than removed by a costlier UNION.
         placed += (
-            " UNION SELECT link.vacancy_id, link.location_id"
+            " UNION ALL SELECT link.vacancy_id, link.location_id"
             f" FROM {Vacancy.other_locations.through._meta.db_table} AS link"
             f" JOIN base ON base.pk = link.vacancy_id WHERE {passing('location')}"
+            " AND link.location_id IS DISTINCT FROM base.primary_location_id"
         )
     # The total and the deadline choices are counted in one pass, a FILTERed count each,
     # then turned into rows; grade ranges are counted as they are, and spread over grades
@@ -359,9 +362,12 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
         counts.append(f"count(*) FILTER (WHERE {where}) AS c{number}")
         rows_of_counts.append(f"('{facet}', '{value}', '', c{number})")
     location_table = Location._meta.db_table
+    # OFFSET 0 keeps "everything" a subquery of its own, so each flag is worked out once per
+    # vacancy; merged into the counts, a flag (a location lookup, say) would be worked out
+    # again for every count that reads it.
     sql = f"""
         WITH base AS MATERIALIZED ({base_sql}), placed AS ({placed}),
-        known AS (SELECT {", ".join(counts)} FROM ({everything_sql}) AS everything)
+        known AS (SELECT {", ".join(counts)} FROM ({everything_sql} OFFSET 0) AS everything)
         SELECT counted.* FROM known CROSS JOIN LATERAL (VALUES {", ".join(rows_of_counts)})
             AS counted (facet, value, label, count)
         UNION ALL SELECT 'risk', risk_level, '', count(*) FROM base
@@ -381,9 +387,10 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
     if vacancy_filter.form.cleaned_data.get("other_locations"):
         # A post may then be in a country twice; otherwise countries add up duty stations.
         sql += f"""
-        UNION ALL SELECT 'country', location.country, max(location.country_fr),
-            count(DISTINCT placed.pk) FROM placed JOIN {location_table} AS location
-            ON location.id = placed.location_id GROUP BY location.country
+        UNION ALL SELECT 'country', country, max(country_fr), count(*) FROM (
+            SELECT DISTINCT placed.pk, location.country, location.country_fr
+            FROM placed JOIN {location_table} AS location ON location.id = placed.location_id
+        ) AS in_country GROUP BY country
         """
     params += everything_params
     if searching:
