@@ -17,7 +17,9 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .checks import consistency_warnings
 from .models import Location, Vacancy
 from .parsing import Location as ParsedLocation
 from .parsing import Notice, NoticeParseError, decode_notice, parse_notice
@@ -34,6 +36,32 @@ class ImportResult:
     vacancy: Vacancy
     outcome: Outcome
     notice: Notice
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field a re-imported notice would change, as an editor reads it."""
+
+    name: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class NoticePreview:
+    """What importing a notice would do, worked out without writing anything."""
+
+    notice: Notice
+    existing: Vacancy | None
+    changes: tuple[FieldChange, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def unchanged(self) -> bool:
+        return self.existing is not None and self.existing.source_sha256 == source_digest(
+            self.notice.text
+        )
 
 
 @dataclass(frozen=True)
@@ -62,11 +90,39 @@ def vacancy_upsert_from_notice(
     """
     notice = parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
     try:
-        return _save(notice, source_name=source_name, publish=publish)
+        result = _save(notice, source_name=source_name, publish=publish)
     except IntegrityError:
         # Another import created the same reference between our read and our write:
         # run again, now as an update.
-        return _save(notice, source_name=source_name, publish=publish)
+        result = _save(notice, source_name=source_name, publish=publish)
+    return ImportResult(result.vacancy, result.outcome, notice, notice_warnings(notice))
+
+
+def preview_notice(*, text: str) -> NoticePreview:
+    """Parse ``text`` and compare it with the vacancy of the same reference, if any.
+
+    Raises ``NoticeParseError`` when the text is not a readable notice.
+    """
+    notice = parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
+    existing = (
+        Vacancy.objects.select_related("primary_location")
+        .prefetch_related("other_locations")
+        .filter(reference=notice.reference)
+        .first()
+    )
+    changes = () if existing is None else tuple(_changes(existing, notice))
+    return NoticePreview(notice, existing, changes, notice_warnings(notice))
+
+
+def notice_warnings(notice: Notice) -> tuple[str, ...]:
+    """The parser's warnings, then the disagreements and gaps an editor should check."""
+    french_names = {}
+    place = notice.en.primary_location
+    if place is not None:
+        known = Location.objects.filter(country=place[0], city=place[1]).first()
+        if known is not None:
+            french_names[place] = (known.country_fr, known.city_fr)
+    return (*notice.warnings, *consistency_warnings(notice, french_names=french_names))
 
 
 def import_notice_file(path: Path, *, publish: bool = True) -> FileImport:
@@ -85,7 +141,7 @@ def import_notice_file(path: Path, *, publish: bool = True) -> FileImport:
         path,
         outcome=result.outcome,
         reference=result.vacancy.reference,
-        warnings=result.notice.warnings,
+        warnings=result.warnings,
     )
 
 
@@ -132,6 +188,7 @@ def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
     vacancy.source_name = source_name[:255]
     locations = _locations([notice.primary_location, *notice.other_locations])
     vacancy.primary_location = locations[0]
+    vacancy._change_reason = f"Imported from {source_name}"[:100]  # kept in its history
     vacancy.save()
     others = [location for location in locations[1:] if location is not None]
     if outcome == Outcome.CREATED:
@@ -174,6 +231,47 @@ def vacancy_fields_from_notice(notice: Notice) -> dict:
     }
 
 
+def _changes(vacancy: Vacancy, notice: Notice):
+    """Each field the notice would change, old and new values as text."""
+    for name, new in vacancy_fields_from_notice(notice).items():
+        old = getattr(vacancy, name)
+        if old != new:
+            field = Vacancy._meta.get_field(name)
+            if name.startswith("sections_"):
+                old, new = _sections_change(old, new)
+            yield FieldChange(str(field.verbose_name), _shown(old), _shown(new))
+    places = [notice.primary_location, *notice.other_locations]
+    new_places = [f"{p.city}, {p.country}" if p else "" for p in places]
+    old_places = [str(vacancy.primary_location or "")]
+    old_places += [str(location) for location in vacancy.other_locations.all()]
+    if new_places[0] != old_places[0]:
+        name = str(Vacancy._meta.get_field("primary_location").verbose_name)
+        yield FieldChange(name, old_places[0], new_places[0])
+    if sorted(new_places[1:]) != sorted(old_places[1:]):
+        name = str(Vacancy._meta.get_field("other_locations").verbose_name)
+        yield FieldChange(name, "; ".join(old_places[1:]), "; ".join(new_places[1:]))
+
+
+def _sections_change(old: list[dict], new: list[dict]) -> tuple[str, str]:
+    """Sections as their headings; where only texts differ, which sections' texts."""
+    old_headings = [section["heading"] for section in old]
+    new_headings = [section["heading"] for section in new]
+    if old_headings != new_headings:
+        return " · ".join(old_headings), " · ".join(new_headings)
+    changed = [n["heading"] or _("(introduction)") for o, n in zip(old, new, strict=True) if o != n]
+    return "", _("New text in: %(sections)s") % {"sections": " · ".join(changed)}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if hasattr(value, "isoformat"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+    return str(value)
+
+
 def _sections(sections) -> list[dict]:
     return [{"heading": section.heading, "text": section.text} for section in sections]
 
@@ -195,7 +293,7 @@ def _locations(parsed: list[ParsedLocation | None]) -> list[Location | None]:
     for place in wanted:
         location = stored.get((place.country, place.city))
         if location is None:
-            location, _ = Location.objects.get_or_create(
+            location, _created = Location.objects.get_or_create(
                 country=place.country,
                 city=place.city,
                 defaults={"country_fr": place.country_fr or "", "city_fr": place.city_fr or ""},

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Location(models.Model):
@@ -216,6 +217,9 @@ class Vacancy(models.Model):
     )
 
     objects = VacancyQuerySet.as_manager()
+    # Every version, whoever saved it and however: the admin's forms and actions and the
+    # importer all save through the model. The search vectors follow from the text.
+    history = HistoricalRecords(excluded_fields=SEARCH_VECTORS)
 
     class Meta:
         verbose_name = _("vacancy")
@@ -299,6 +303,15 @@ class Vacancy(models.Model):
     @property
     def schedule(self):
         return self._in_content_language("schedule") or self.schedule_en
+
+    def publish(self, *, now=None):
+        """Show on the public site; the first publication date is kept."""
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or now or timezone.now()
+
+    def archive(self):
+        """Take off the public site, keeping everything (editors archive; they never delete)."""
+        self.status = self.Status.ARCHIVED
 
     @property
     def is_open(self):

@@ -1,0 +1,178 @@
+"""Forms of the HR editors' admin: editing a vacancy, and importing notices."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import Vacancy
+
+# PDF notices of a few pages weigh a few hundred kilobytes; text ones, tens.
+NOTICE_MAX_BYTES = 5_000_000
+NOTICE_MAX_SIZE = "5 MB"
+_HEADING = re.compile(r"^## ?(.*)$", re.MULTILINE)
+
+
+class SectionsField(forms.CharField):
+    """A language's sections as one text an editor can change: each section starts with a
+    ``## Heading`` line; text before the first heading is the notice's introduction."""
+
+    widget = forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField sections"})
+
+    def prepare_value(self, value):
+        if not isinstance(value, list):
+            return value
+        parts = []
+        for section in value:
+            heading = f"## {section['heading']}\n" if section["heading"] else ""
+            parts.append(heading + section["text"])
+        return "\n\n".join(parts)
+
+    def to_python(self, value):
+        text = super().to_python(value).replace("\r\n", "\n")
+        sections = []
+        starts = list(_HEADING.finditer(text))
+        introduction = text[: starts[0].start()] if starts else text
+        if introduction.strip():
+            sections.append({"heading": "", "text": introduction.strip()})
+        for number, start in enumerate(starts):
+            end = starts[number + 1].start() if number + 1 < len(starts) else len(text)
+            heading = start[1].strip()
+            if not heading:
+                raise ValidationError(_("A “##” line needs a heading after it."))
+            sections.append({"heading": heading, "text": text[start.end() : end].strip()})
+        return sections
+
+
+EDITABLE_FIELDS = [
+    "reference", "status", "title_en", "title_fr", "organisation_en", "organisation_fr",
+    "schedule_en", "schedule_fr", "grade_label", "grade_min", "grade_max", "deadline",
+    "deadline_ongoing", "salary_amount", "salary_currency", "salary_period", "clearance",
+    "primary_location", "other_locations", "risk_level", "risk_note_en", "risk_note_fr",
+    "unaccompanied", "pending_budget_approval", "sections_en", "sections_fr",
+]  # fmt: skip
+
+
+class VacancyAdminForm(forms.ModelForm):
+    """The change form, which refuses to overwrite what someone else saved meanwhile."""
+
+    sections_en = SectionsField(
+        label=_("sections (English)"),
+        required=False,
+        help_text=_("Each section starts with a line “## Heading”."),
+    )
+    sections_fr = SectionsField(
+        label=_("sections (French)"),
+        required=False,
+        help_text=_("Each section starts with a line “## Heading”."),
+    )
+    # The version the editor started from: when the vacancy was last saved as they opened it.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Vacancy
+        fields = EDITABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the database, not the instance: when restoring an old version the
+            # instance carries that version's date.
+            self.fields["loaded_version"].initial = _version(self.instance.pk)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            current = _version(self.instance.pk, lock=True)
+            if current != cleaned_data.get("loaded_version"):
+                latest = self.instance.history.select_related("history_user").first()
+                # Saving again, having read this, replaces their version with this one.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("loaded_version")] = current
+                raise ValidationError(
+                    _(
+                        "%(who)s saved this vacancy at %(when)s, after you opened it. "
+                        "Your changes are not saved yet. Compare with the vacancy's history "
+                        "(open it in another tab); saving again will replace their version "
+                        "with yours."
+                    ),
+                    params={
+                        "who": (latest and latest.history_user) or _("Someone else"),
+                        "when": date_format(
+                            timezone.localtime(latest.history_date) if latest else timezone.now(),
+                            "DATETIME_FORMAT",
+                        ),
+                    },
+                    code="changed_meanwhile",
+                )
+        return cleaned_data
+
+
+def _version(pk, *, lock=False) -> str:
+    vacancies = Vacancy.objects.filter(pk=pk)
+    if lock:
+        vacancies = vacancies.select_for_update()
+    updated_at = vacancies.values_list("updated_at", flat=True).first()
+    return updated_at.isoformat() if updated_at else ""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.pdf"}))
+        # An empty file is reported with its name, like any other unreadable one.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        if isinstance(data, list | tuple):
+            return [clean_one(item, initial) for item in data]
+        return [clean_one(data, initial)] if data else []
+
+
+class NoticeImportForm(forms.Form):
+    """One or more notice files (text or PDF), or a notice's text pasted in."""
+
+    ACCEPTED_SUFFIXES = (".txt", ".pdf")
+
+    files = MultipleFileField(
+        label=_("Notice files"),
+        required=False,
+        help_text=_("Text (.txt) or PDF files, up to %(size)s each.") % {"size": NOTICE_MAX_SIZE},
+    )
+    text = forms.CharField(
+        label=_("Or paste a notice"),
+        required=False,
+        max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 12, "class": "vLargeTextField"}),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if not upload.name.lower().endswith(self.ACCEPTED_SUFFIXES):
+                raise ValidationError(
+                    _("“%(name)s” is neither a text (.txt) nor a PDF file."),
+                    params={"name": upload.name},
+                    code="wrong_type",
+                )
+            if upload.size > NOTICE_MAX_BYTES:
+                raise ValidationError(
+                    _("“%(name)s” is larger than the %(size)s a notice may be."),
+                    params={"name": upload.name, "size": NOTICE_MAX_SIZE},
+                    code="too_large",
+                )
+        return files
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors and not cleaned_data.get("files") and not cleaned_data.get("text"):
+            raise ValidationError(_("Choose a notice file or paste a notice's text."))
+        return cleaned_data
