@@ -8,14 +8,28 @@ MANAGE := $(PYTHON) manage.py
 INSTALLED := $(VENV)/.installed
 # Compiled interface translations, one per language in locale/ (not kept in git).
 TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+# Where `make serve` listens, and how many requests it handles at once.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
 
-.PHONY: run test lint bench messages screenshots clean
+.PHONY: run serve test lint bench messages screenshots clean
 
 run: export DJANGO_DEBUG = 1
 run: $(INSTALLED) $(TRANSLATIONS)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_notices fixtures/notices
+	@echo "HR editors: create an account with: $(MANAGE) create_hr_editor USERNAME"
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production server (README, "Production"): needs DJANGO_SECRET_KEY and ALLOWED_HOSTS.
+# DJANGO_DEBUG is emptied so that one left over from development cannot show debug pages.
+serve: export DJANGO_DEBUG =
+serve: $(INSTALLED) $(TRANSLATIONS)
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input
+	$(VENV)/bin/gunicorn jobboard.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile -
 
 test: $(INSTALLED) $(TRANSLATIONS)
 	$(VENV)/bin/ruff check .

@@ -1,24 +1,47 @@
 """Settings for the job board, all read from the environment (see README, "Configuration").
 
 Three situations share this one module:
-- development (`make run` sets DJANGO_DEBUG=1): debug pages, an insecure fallback secret key;
+- development (`make run` sets DJANGO_DEBUG=1): debug pages, an insecure fallback secret key,
+  plain http;
 - tests (pytest sets PYTEST_VERSION for the whole run): the same fallback key, a fast password
-  hasher and plain static file storage;
-- production (neither): DJANGO_SECRET_KEY and ALLOWED_HOSTS must be given.
+  hasher, plain static file storage, plain http;
+- production (neither): DJANGO_SECRET_KEY and ALLOWED_HOSTS must be given, and the site is
+  served over HTTPS only.
 Without DATABASE_URL the database is the embedded PostgreSQL server under var/postgres.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    # A typo must not quietly turn a security setting off (or debug pages on).
+    raise ImproperlyConfigured(f"{name}={value!r}: use 1 or 0 (true/false, yes/no, on/off).")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: a whole number is expected.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -30,18 +53,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_flag("DJANGO_DEBUG")
 TESTING = "PYTEST_VERSION" in os.environ
+PRODUCTION = not (DEBUG or TESTING)
 
-# Production without DJANGO_SECRET_KEY leaves the key empty: Django then refuses everything
-# that signs (sessions, CSRF, password reset) and jobboard/wsgi.py and asgi.py refuse to start,
-# while commands that sign nothing (parse_notice, import_notices, migrate) still run.
+# Production without DJANGO_SECRET_KEY leaves the key empty, and without ALLOWED_HOSTS the list
+# empty: Django then refuses everything that signs (sessions, CSRF, password reset) or every
+# request, so jobboard/wsgi.py and asgi.py refuse to start (jobboard/startup.py), while
+# commands that need neither (parse_notice, import_notices, migrate, check) still run.
 INSECURE_DEVELOPMENT_KEY = "django-insecure-development-key-never-use-in-production"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    INSECURE_DEVELOPMENT_KEY if DEBUG or TESTING else ""
-)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ("" if PRODUCTION else INSECURE_DEVELOPMENT_KEY)
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or TESTING else []
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
+# Only needed when the browser's origin differs from the host Django sees, e.g. behind a proxy
+# that rewrites Host: full origins, "https://jobs.example.org".
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,11 +78,15 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "vacancies",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: the policy is for pages, static files are answered before it.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +96,8 @@ MIDDLEWARE = [
     # Records who made each change to a vacancy through the admin.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as Axes requires: it turns a login refused for too many failures into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jobboard.urls"
@@ -120,6 +150,22 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
+# one address, that pair is refused until AXES_COOLOFF_MINUTES have passed since the last
+# failure. Per pair, so that an attacker guessing an editor's password neither locks the
+# editor out at their own address nor locks out the colleagues behind the same address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# Django's test client logs in without a request, which Axes refuses: tests of the throttling
+# itself switch it back on (tests/test_login_throttling.py).
+AXES_ENABLED = not TESTING
+
 # Internationalisation
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -139,6 +185,44 @@ FORMAT_MODULE_PATH = ["jobboard.formats"]
 APPLY_URL = os.environ.get(
     "APPLY_URL", "https://nato.taleo.net/careersection/2/jobsearch.ftl?keyword={reference}"
 )
+
+# HTTPS. Production answers over HTTPS only, with cookies that never travel over plain http;
+# development and tests (runserver, the test client, live_server) speak plain http.
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Behind a reverse proxy that terminates TLS, Django sees plain http from the proxy: trust the
+# proxy's X-Forwarded-Proto, and take the client's address from its X-Forwarded-For.
+BEHIND_PROXY = env_flag("BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_CLIENT_IP_CALLABLE = "jobboard.proxy.client_address"
+# Browsers remember HSTS for SECURE_HSTS_SECONDS; start lower (e.g. 3600) on a new domain.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy: scripts, styles and images from this site only, no inline script
+# or style (templates and static/ must keep it so; tests/browser/test_security_headers.py
+# checks the public pages and the admin), never framed (frame-ancestors, with X-Frame-Options
+# for older browsers). Images may also be data: URLs (small inline icons), which run nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 # Static files, served by WhiteNoise; production needs `manage.py collectstatic`.
 STATIC_URL = "static/"

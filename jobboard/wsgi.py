@@ -4,9 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from jobboard.startup import require_secret_key
+from jobboard.startup import require_production_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
 
 application = get_wsgi_application()
-require_secret_key()
+require_production_settings()
