@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Vacancy
@@ -145,7 +146,10 @@ class NoticeImportForm(forms.Form):
     files = MultipleFileField(
         label=_("Notice files"),
         required=False,
-        help_text=_("Text (.txt) or PDF files, up to %(size)s each.") % {"size": NOTICE_MAX_SIZE},
+        # Lazy to the end, so that the sentence follows the editor's language.
+        help_text=format_lazy(
+            _("Text (.txt) or PDF files, up to {size} each."), size=NOTICE_MAX_SIZE
+        ),
     )
     text = forms.CharField(
         label=_("Or paste a notice"),
