@@ -184,7 +184,8 @@ def measure(case: Case, options) -> None:
 
     def get(number):
         with translation.override(case.language):
-            return client.get(case.urls[number % len(case.urls)])
+            # Over HTTPS, as in production (plain http is only redirected there).
+            return client.get(case.urls[number % len(case.urls)], secure=True)
 
     budget_end = time.perf_counter() + options.seconds
     try:

@@ -95,7 +95,8 @@ def vacancy_upsert_from_notice(
         # Another import created the same reference between our read and our write:
         # run again, now as an update.
         result = _save(notice, source_name=source_name, publish=publish)
-    return ImportResult(result.vacancy, result.outcome, notice, notice_warnings(notice))
+    warnings = notice_warnings(notice, duty_station=result.vacancy.primary_location)
+    return ImportResult(result.vacancy, result.outcome, notice, warnings)
 
 
 def preview_notice(*, text: str) -> NoticePreview:
@@ -114,13 +115,17 @@ def preview_notice(*, text: str) -> NoticePreview:
     return NoticePreview(notice, existing, changes, notice_warnings(notice))
 
 
-def notice_warnings(notice: Notice) -> tuple[str, ...]:
-    """The parser's warnings, then the disagreements and gaps an editor should check."""
+def notice_warnings(notice: Notice, *, duty_station: Location | None = None) -> tuple[str, ...]:
+    """The parser's warnings, then the disagreements and gaps an editor should check.
+
+    ``duty_station``, the stored location of the notice's duty station when the caller has
+    it, saves looking it up.
+    """
     french_names = {}
     place = notice.en.primary_location
     if place is not None:
-        known = Location.objects.filter(country=place[0], city=place[1]).first()
-        if known is not None:
+        known = duty_station or Location.objects.filter(country=place[0], city=place[1]).first()
+        if known is not None and (known.country, known.city) == place:
             french_names[place] = (known.country_fr, known.city_fr)
     return (*notice.warnings, *consistency_warnings(notice, french_names=french_names))
 
