@@ -166,29 +166,24 @@ class VacancyAdmin(SimpleHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "reference"] if obj is not None else fields
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self.has_change_permission(request):
-            actions.pop("publish", None)
-            actions.pop("archive", None)
-        return actions
-
     def save_model(self, request, obj, form, change):
         if obj.status == Vacancy.Status.PUBLISHED:
             obj.publish()
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=gettext_lazy("Publish the selected vacancies"))
+    @admin.action(
+        description=gettext_lazy("Publish the selected vacancies"), permissions=["change"]
+    )
     def publish(self, request, queryset):
         self._change_status(request, queryset, Vacancy.publish, _("Published"))
 
-    @admin.action(description=gettext_lazy("Archive the selected vacancies"))
+    @admin.action(
+        description=gettext_lazy("Archive the selected vacancies"), permissions=["change"]
+    )
     def archive(self, request, queryset):
         self._change_status(request, queryset, Vacancy.archive, _("Archived"))
 
     def _change_status(self, request, queryset, change, reason):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         # One by one, through save(), so that each change enters the vacancy's history.
         for vacancy in queryset:
             change(vacancy)
