@@ -141,6 +141,21 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: the public list's counts (vacancies/counting_cache.py). With several server
+# processes, REDIS_URL (redis://host:6379/0) gives them one cache, so a change made through
+# one is seen by all at once; otherwise each process keeps its own, and sees changes made
+# elsewhere within FACET_CACHE_SECONDS.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+FACET_CACHE_SECONDS = env_int("FACET_CACHE_SECONDS", 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

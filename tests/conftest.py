@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from vacancies.importing import vacancy_upsert_from_notice
 from vacancies.models import Vacancy
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached (the list's counts), whatever ran before it."""
+    cache.clear()
 
 
 @pytest.fixture

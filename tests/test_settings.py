@@ -220,6 +220,32 @@ def test_database_url_selects_that_server(manage):
     ]
 
 
+PRINT_CACHE = (
+    "from django.conf import settings; c = settings.CACHES['default']; "
+    "print(c['BACKEND'], c.get('LOCATION') or '-', settings.FACET_CACHE_SECONDS)"
+)
+
+
+def test_redis_url_gives_the_processes_one_shared_cache(manage):
+    env = {"REDIS_URL": "redis://cache.example.org:6379/2", "FACET_CACHE_SECONDS": "300"}
+
+    result = manage("shell", "--no-imports", "-c", PRINT_CACHE, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.example.org:6379/2",
+        "300",
+    ]
+
+
+def test_without_redis_url_each_process_caches_in_its_own_memory(manage):
+    result = manage("shell", "--no-imports", "-c", PRINT_CACHE, env={"REDIS_URL": None})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "-", "60"]
+
+
 def test_without_database_url_the_embedded_server_is_used(manage, tmp_path):
     env = {"DATABASE_URL": None, "EMBEDDED_POSTGRES_DIR": tmp_path / "postgres"}
 

@@ -6,7 +6,7 @@ that does not validate is ignored (the page says why) and the other filters stil
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cached_property
 
 import django_filters as filters
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from .counting_cache import counted_rows
 from .models import CLOSING, Location, Vacancy, still_open
 
 GRADES = range(1, 31)
@@ -287,11 +288,43 @@ class Facets:
 
 
 def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -> Facets:
-    """All the counts (and, for a search, the page of results) in one query whatever the
-    number of vacancies: each vacancy is read once, with a flag per facet saying whether it
-    passes that facet's filters; each facet then counts the vacancies that pass all the
-    other facets' filters."""
+    """All the counts and, for a search, the page of results: from the cache when the same
+    choices were counted since the last change (see counting_cache), else from the database
+    in one query."""
     vacancy_filter.qs  # noqa: B018 (filters, and so records each facet's condition)
+    searching = vacancy_filter.search_condition is not None
+    # Everything the counts depend on: the valid choices (not the raw query string, so that
+    # an ignored value shares its entry), the language of the names, and for a search the
+    # page, which is picked with the counts.
+    key_parts = (
+        "facets",
+        vacancy_filter.language,
+        sorted((name, str(value)) for name, value in vacancy_filter.form.cleaned_data.items()),
+        (offset, limit) if searching else (),
+    )
+    rows = counted_rows(
+        key_parts=key_parts,
+        now=vacancy_filter.now,
+        count=lambda: _count(vacancy_filter, offset=offset, limit=limit),
+    )
+    return Facets(
+        total=next(count for facet, _, _, count in rows if facet == "total"),
+        options=_options(rows, french=vacancy_filter.language == "fr"),
+        page=(
+            [int(pk) for facet, pk, _, _ in sorted(rows, key=_position) if facet == "page"]
+            if searching
+            else None
+        ),
+    )
+
+
+def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
+    """The counts' rows, in one query whatever the number of vacancies, and the moment they
+    next change as time passes.
+
+    Each vacancy is read once, with a flag per facet saying whether it passes that facet's
+    filters; each facet then counts the vacancies that pass all the other facets' filters.
+    """
     conditions = vacancy_filter.conditions
     searching = vacancy_filter.search_condition is not None
     base = vacancy_filter.queryset
@@ -401,18 +434,26 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
             AS top
         """
         params += [limit, offset]
-    with connection.cursor() as cursor:
+    # The counts hold until a deadline passes (open becomes closed) or comes within the
+    # week: the first such moment, from the deadline index.
+    vacancy_table = Vacancy._meta.db_table
+    sql += f"""
+        UNION ALL SELECT 'changes at', '', '', floor(extract(epoch FROM least(
+            (SELECT min(deadline) FROM {vacancy_table}
+                WHERE status = %s AND deadline >= %s),
+            (SELECT min(deadline) FROM {vacancy_table}
+                WHERE status = %s AND deadline >= %s) - interval '7 days'
+        )))::bigint
+    """
+    now = vacancy_filter.now
+    published = Vacancy.Status.PUBLISHED
+    params += [published, now, published, now + timedelta(days=7)]
+    with search_uses_the_index(vacancy_filter), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return Facets(
-        total=next(count for facet, _, _, count in rows if facet == "total"),
-        options=_options(rows, french=vacancy_filter.language == "fr"),
-        page=(
-            [int(pk) for facet, pk, _, _ in sorted(rows, key=_position) if facet == "page"]
-            if searching
-            else None
-        ),
-    )
+    changes_at = next(seconds for facet, _, _, seconds in rows if facet == "changes at")
+    rows = [row for row in rows if row[0] != "changes at"]
+    return rows, (datetime.fromtimestamp(changes_at, UTC) if changes_at is not None else None)
 
 
 def _order_by_columns(item):

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from .filters import Deadline, VacancyFilter, facets, search_uses_the_index
+from .filters import Deadline, VacancyFilter, facets
 from .models import Vacancy
 
 PAGE_SIZE = 20
@@ -14,26 +14,26 @@ def vacancy_list(request):
     vacancy_filter = VacancyFilter(request.GET, queryset=Vacancy.objects.published())
     vacancy_filter.is_valid()
     number, page_problem = _page_number(request.GET.get("page"))
-    with search_uses_the_index(vacancy_filter):
-        offset = min((number - 1) * PAGE_SIZE, 2**31)  # past the end either way
-        results = facets(vacancy_filter, offset=offset, limit=PAGE_SIZE)
-        paginator = Paginator(vacancy_filter.qs.for_listing(), PAGE_SIZE)
-        paginator.count = results.total  # counted with the facets: no COUNT query
-        if number > paginator.num_pages:
-            page_problem = _("There is no page %(page)d: showing the last page, %(last)d.") % {
-                "page": number,
-                "last": paginator.num_pages,
-            }
-            page = paginator.page(paginator.num_pages)
-            page.object_list = list(page.object_list)
-        elif results.page is not None:
-            # The search picked the page's vacancies along with the counts: fetch them by key.
-            page = paginator.page(number)
-            by_pk = Vacancy.objects.for_listing().in_bulk(results.page)
-            page.object_list = [by_pk[pk] for pk in results.page if pk in by_pk]
-        else:
-            page = paginator.page(number)
-            page.object_list = list(page.object_list)
+    offset = min((number - 1) * PAGE_SIZE, 2**31)  # past the end either way
+    results = facets(vacancy_filter, offset=offset, limit=PAGE_SIZE)
+    paginator = Paginator(vacancy_filter.qs.for_listing(), PAGE_SIZE)
+    paginator.count = results.total  # counted with the facets: no COUNT query
+    if number > paginator.num_pages:
+        page_problem = _("There is no page %(page)d: showing the last page, %(last)d.") % {
+            "page": number,
+            "last": paginator.num_pages,
+        }
+        number = paginator.num_pages
+        if results.page is not None:
+            offset = (number - 1) * PAGE_SIZE
+            results = facets(vacancy_filter, offset=offset, limit=PAGE_SIZE)
+    page = paginator.page(number)
+    if results.page is not None:
+        # A search picks the page's vacancies along with the counts: fetch them by key.
+        by_pk = Vacancy.objects.for_listing().in_bulk(results.page)
+        page.object_list = [by_pk[pk] for pk in results.page if pk in by_pk]
+    else:
+        page.object_list = list(page.object_list)
     closed_matches = 0
     if not results.total and vacancy_filter.form.cleaned_data.get("deadline") == Deadline.OPEN:
         closed_matches = results.count("deadline", Deadline.CLOSED)

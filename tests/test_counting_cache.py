@@ -1,0 +1,150 @@
+"""The list's counts come from the cache between changes, and are never stale for a user."""
+
+import os
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.http import QueryDict
+from django.test import override_settings
+from django.utils import timezone
+
+from vacancies.filters import VacancyFilter, facets
+from vacancies.models import Location, Vacancy
+
+pytestmark = pytest.mark.django_db
+
+
+def open_count(html):
+    return int(re.search(r"(\d+) vacanc(?:y|ies)\s*</h2>", html).group(1))
+
+
+def counts_for(query="", now=None):
+    vacancy_filter = VacancyFilter(
+        QueryDict(query), queryset=Vacancy.objects.published(), now=now, language="en"
+    )
+    vacancy_filter.is_valid()
+    return facets(vacancy_filter)
+
+
+def test_asking_again_for_the_same_list_reads_the_counts_from_the_cache(
+    client, board, django_assert_num_queries
+):
+    client.get("/en/?risk=extreme")
+    # The page's rows and their other locations; no counting.
+    with django_assert_num_queries(2):
+        response = client.get("/en/?risk=extreme")
+    assert re.search(r'<option value="extreme" selected>Extreme risk \(3\)</option>', response.text)
+
+
+def test_a_search_asked_again_reads_its_page_from_the_cache(
+    client, board, django_assert_num_queries
+):
+    first = client.get("/en/?q=security")
+    with django_assert_num_queries(2):
+        again = client.get("/en/?q=security")
+    assert again.text == first.text
+
+
+def test_a_published_vacancy_is_counted_at_once(client, board):
+    before = open_count(client.get("/en/").text)
+    vacancy = board["260280"]
+    vacancy.deadline = timezone.now() + timedelta(days=10)
+    vacancy.save()
+
+    assert open_count(client.get("/en/").text) == before + 1
+
+
+def test_an_archived_vacancy_leaves_the_counts_at_once(client, board):
+    before = open_count(client.get("/en/?risk=extreme").text)
+    vacancy = board["260885"]
+    vacancy.archive()
+    vacancy.save()
+
+    html = client.get("/en/?risk=extreme").text
+    assert open_count(html) == before - 1
+    assert f"Extreme risk ({before - 1})" in html
+
+
+def test_a_deleted_vacancy_leaves_the_counts_at_once(client, board):
+    before = open_count(client.get("/en/").text)
+    board["260885"].delete()
+
+    assert open_count(client.get("/en/").text) == before - 1
+
+
+def test_a_new_other_location_is_counted_at_once(client, board):
+    luxembourg = Location.objects.get(country="Luxembourg")
+    client.get("/en/?other_locations=on")
+    board["260885"].other_locations.add(luxembourg)
+
+    html = client.get("/en/?other_locations=on").text
+    assert re.search(rf'<option value="{luxembourg.pk}">[^<]*Luxembourg \(1\)</option>', html)
+
+
+def test_a_renamed_location_shows_its_new_name_at_once(client, board):
+    client.get("/fr/")
+    brussels = Location.objects.get(city="Brussels")
+    brussels.city_fr = "Bruxelles-Capitale"
+    brussels.save()
+
+    assert "Bruxelles-Capitale, Belgique (1)" in client.get("/fr/").text
+
+
+def test_counts_follow_the_clock_when_a_deadline_passes(board):
+    now = timezone.now()
+    soonest = board["260885"].deadline  # the first to close, a day from now
+
+    assert counts_for(now=now).total == 4
+    assert counts_for(now=soonest - timedelta(seconds=1)).total == 4
+    assert counts_for(now=soonest + timedelta(seconds=1)).total == 3
+    assert counts_for(now=soonest + timedelta(seconds=1)).count("deadline", "closed") == 2
+
+
+def test_counts_follow_the_clock_when_a_deadline_comes_within_the_week(board):
+    now = timezone.now()
+    vacancy = board["260280"]
+    vacancy.deadline = now + timedelta(days=7, hours=12)  # in the week from twelve hours on
+    vacancy.save()
+
+    def closing_within_the_week(at):
+        return counts_for(now=at).count("deadline", "week")
+
+    assert closing_within_the_week(now) == 4
+    assert closing_within_the_week(now + timedelta(hours=12, seconds=-1)) == 4
+    assert closing_within_the_week(now + timedelta(hours=12, seconds=1)) == 5
+
+
+def test_counts_within_the_same_moments_come_from_the_cache(board, django_assert_num_queries):
+    now = timezone.now()
+    counts_for(now=now)
+    with django_assert_num_queries(0):
+        later = counts_for(now=now + timedelta(hours=1))
+    assert later.total == 4
+
+
+@override_settings(FACET_CACHE_SECONDS=0)
+def test_the_cache_can_be_turned_off(board, django_assert_num_queries):
+    counts_for()
+    with django_assert_num_queries(1):
+        counts_for()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+def test_a_shared_redis_cache_serves_the_counts(client, board):
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ["REDIS_URL"],
+            }
+        }
+    ):
+        caches["default"].clear()
+        first = open_count(client.get("/en/").text)
+        vacancy = board["260885"]
+        vacancy.archive()
+        vacancy.save()
+        assert open_count(client.get("/en/").text) == first - 1
+        assert caches["default"].get("vacancies:board-version")

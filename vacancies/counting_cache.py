@@ -1,0 +1,95 @@
+"""The list's counts, kept in the cache between requests.
+
+Most visitors ask for the same few lists, and counting every facet reads every open
+vacancy. The counts change only when
+
+- a vacancy, a location or a link between them is saved or deleted: every save or delete
+  through Django (the admin, imports, the commands) gives the board a new version, which is
+  part of every key, so counts made before it are never read again;
+- a deadline passes, or comes within the week: each entry keeps the moment the first of
+  its counts would change, and is not used from then on.
+
+Writes that bypass Django's signals (``QuerySet.update()``, SQL typed by hand) are seen when
+the entry expires, ``FACET_CACHE_SECONDS`` after it was made. With several server processes
+the cache must be shared (``REDIS_URL``) for a save in one to reach the others at once; with
+each process's own memory it reaches them within that time.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "vacancies:board-version"
+
+Rows = list[tuple]
+
+
+def counted_rows(
+    *, key_parts: tuple, now: datetime, count: Callable[[], tuple[Rows, datetime | None]]
+) -> Rows:
+    """The rows ``count()`` gives for ``key_parts``, from the cache while they still hold.
+
+    ``count()`` returns the rows and the first moment after ``now`` at which they may
+    differ (None: only a change to the data would change them).
+    """
+    key = _key(key_parts)
+    entry = cache.get(key)
+    if entry is not None:
+        valid_until, rows = entry
+        if valid_until is None or now.timestamp() < valid_until:
+            return rows
+    rows, changes_at = count()
+    timeout = settings.FACET_CACHE_SECONDS
+    if changes_at is not None:
+        timeout = min(timeout, int(changes_at.timestamp() - now.timestamp()))
+    if timeout > 0:
+        valid_until = changes_at.timestamp() if changes_at is not None else None
+        cache.set(key, (valid_until, rows), timeout)
+    return rows
+
+
+def forget_counts(**signal_arguments):
+    """Give the board a new version: counts made before now are not read again.
+
+    Done at once, so that this process sees its own change, and again when the transaction
+    commits, in case another request counted in between without seeing it.
+    """
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def connect_signals():
+    """Called once, when the app is ready."""
+    from .models import Location, Vacancy
+
+    for model in (Vacancy, Location):
+        name = model.__name__
+        post_save.connect(forget_counts, sender=model, dispatch_uid=f"forget_counts_{name}_saved")
+        post_delete.connect(
+            forget_counts, sender=model, dispatch_uid=f"forget_counts_{name}_deleted"
+        )
+    m2m_changed.connect(
+        forget_counts,
+        sender=Vacancy.other_locations.through,
+        dispatch_uid="forget_counts_other_locations",
+    )
+
+
+def _key(key_parts):
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _new_version()
+    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    return f"vacancies:counts:{version}:{digest}"
+
+
+def _new_version():
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    return version
