@@ -542,7 +542,13 @@ def test_an_earlier_version_can_be_viewed_and_restored(editor_client):
         restore_url, form_data(page.content.decode(), form_id="historicalvacancy_form")
     )
     assert response.status_code == 302
-    assert Vacancy.objects.get(pk=vacancy.pk).title_en == original.title_en
+    restored = Vacancy.objects.get(pk=vacancy.pk)
+    assert restored.title_en == original.title_en
+    # The original notice is the last one imported, whatever version is restored.
+    assert (restored.source_text, restored.source_sha256) == (
+        vacancy.source_text,
+        vacancy.source_sha256,
+    )
 
 
 def test_import_notices_is_recorded_too():

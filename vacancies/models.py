@@ -218,8 +218,11 @@ class Vacancy(models.Model):
 
     objects = VacancyQuerySet.as_manager()
     # Every version, whoever saved it and however: the admin's forms and actions and the
-    # importer all save through the model. The search vectors follow from the text.
-    history = HistoricalRecords(excluded_fields=SEARCH_VECTORS)
+    # importer all save through the model. The search vectors follow from the text. The
+    # original notice is the last one imported (its file is named in the change reason):
+    # copying its ~35 KB into every version would slow each import by a tenth, and
+    # restoring a version keeps it along with its digest.
+    history = HistoricalRecords(excluded_fields=[*SEARCH_VECTORS, "source_text", "source_sha256"])
 
     class Meta:
         verbose_name = _("vacancy")
