@@ -148,3 +148,21 @@ def test_a_shared_redis_cache_serves_the_counts(client, board):
         vacancy.save()
         assert open_count(client.get("/en/").text) == first - 1
         assert caches["default"].get("vacancies:board-version")
+
+
+def test_without_a_reachable_cache_the_list_is_still_counted(client, board, caplog):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        vacancy = board["260885"]
+        vacancy.archive()
+        vacancy.save()  # saving does not fail either
+        response = client.get("/en/?risk=extreme")
+
+    assert response.status_code == 200
+    assert open_count(response.text) == 2
+    assert "The cache could not be read; counting in the database." in caplog.text

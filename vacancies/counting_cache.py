@@ -16,6 +16,7 @@ each process's own memory it reaches them within that time.
 """
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -27,6 +28,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "vacancies:board-version"
 
+logger = logging.getLogger(__name__)
+
 Rows = list[tuple]
 
 
@@ -36,10 +39,15 @@ def counted_rows(
     """The rows ``count()`` gives for ``key_parts``, from the cache while they still hold.
 
     ``count()`` returns the rows and the first moment after ``now`` at which they may
-    differ (None: only a change to the data would change them).
+    differ (None: only a change to the data would change them). A cache that cannot be
+    reached is left out: the page is counted as if nothing were cached.
     """
-    key = _key(key_parts)
-    entry = cache.get(key)
+    try:
+        key = _key(key_parts)
+        entry = cache.get(key)
+    except Exception:  # whatever the backend raises: the counts do not need it
+        logger.warning("The cache could not be read; counting in the database.", exc_info=True)
+        return count()[0]
     if entry is not None:
         valid_until, rows = entry
         if valid_until is None or now.timestamp() < valid_until:
@@ -50,7 +58,10 @@ def counted_rows(
         timeout = min(timeout, int(changes_at.timestamp() - now.timestamp()))
     if timeout > 0:
         valid_until = changes_at.timestamp() if changes_at is not None else None
-        cache.set(key, (valid_until, rows), timeout)
+        try:
+            cache.set(key, (valid_until, rows), timeout)
+        except Exception:
+            logger.warning("The cache could not be written.", exc_info=True)
     return rows
 
 
@@ -91,5 +102,8 @@ def _key(key_parts):
 
 def _new_version():
     version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, timeout=None)
+    try:
+        cache.set(VERSION_KEY, version, timeout=None)
+    except Exception:  # a save must not fail for the cache: its entries expire anyway
+        logger.warning("The cache could not be told of a change.", exc_info=True)
     return version
