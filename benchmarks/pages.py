@@ -101,11 +101,16 @@ def main():
             cases, notes = build_cases()
             for note in notes:
                 print(note)
+            speed_before = machine_speed()
             print_header(options)
             for case in cases:
                 measure(case, options)
                 print_row(case)
             print_summary(cases)
+            print(
+                "Machine speed (parsing the sample notices on one core, before and after): "
+                f"{speed_before:.0f} and {machine_speed():.0f} notices/s"
+            )
     finally:
         connection.close()
         connection.creation.destroy_test_db(original_name, verbosity=0)
@@ -283,6 +288,16 @@ def print_summary(cases: list[Case]):
         f"Within target: {counted} of {len(cases)} cases when counted, {cached} of {len(cases)} "
         "when cached" + (f"; {failed} could not be measured." if failed else ".")
     )
+
+
+def machine_speed(seconds=2.0) -> float:
+    """Notices parsed per second: pure Python work, to compare runs made on machines (or at
+    moments) of different speeds, as benchmarks/run.py reports it."""
+    from run import NOTICES, bench_parse
+
+    texts = [path.read_text(encoding="utf-8") for path in NOTICES]
+    parsed, elapsed = bench_parse(texts, seconds)
+    return parsed / elapsed
 
 
 def percentile(values: list[float], percent: int) -> float:
