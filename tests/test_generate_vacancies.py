@@ -72,6 +72,18 @@ def test_most_are_published_and_appear_among_the_published_vacancies():
 
 
 @pytest.mark.django_db
+def test_the_list_counts_them_at_once(client):
+    def listed_count():
+        html = client.get("/en/?deadline=all").content.decode()
+        return int(re.search(r"(\d+) vacanc(?:y|ies)\s*</h2>", html)[1])
+
+    generate("--count", 20, "--seed", 2)
+    before = listed_count()  # counted, and kept in the cache
+    generate("--count", 20, "--seed", 2)  # new references at the same places
+    assert listed_count() == Vacancy.objects.published().count() > before
+
+
+@pytest.mark.django_db
 def test_vacancies_vary_as_real_ones_do():
     generate("--count", 200, "--seed", 3)
     vacancies = list(generated().select_related("primary_location"))

@@ -32,6 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from vacancies.counting_cache import forget_counts
 from vacancies.importing import source_digest, vacancy_fields_from_notice
 from vacancies.models import Location, Vacancy
 from vacancies.parsing import decode_notice, parse_notice
@@ -298,6 +299,7 @@ def _insert(rows: list[Row]) -> None:
     )
     for vacancy in vacancies:
         vacancy.pk = keys[vacancy.reference]
+    forget_counts()  # bulk inserts send no signals: the list's cached counts are told here
 
 
 def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
