@@ -47,6 +47,14 @@ def test_a_search_asked_again_reads_its_page_from_the_cache(
     assert again.text == first.text
 
 
+def test_a_cached_search_never_lists_a_vacancy_taken_off_the_site(client, board):
+    assert "260885" in client.get("/en/?q=security").text
+    # Archived behind Django's back: no signal, so the cached page still names it.
+    Vacancy.objects.filter(reference="260885").update(status=Vacancy.Status.ARCHIVED)
+
+    assert 'href="/en/vacancies/260885/"' not in client.get("/en/?q=security").text
+
+
 def test_a_published_vacancy_is_counted_at_once(client, board):
     before = open_count(client.get("/en/").text)
     vacancy = board["260280"]

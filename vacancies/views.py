@@ -29,8 +29,9 @@ def vacancy_list(request):
             results = facets(vacancy_filter, offset=offset, limit=PAGE_SIZE)
     page = paginator.page(number)
     if results.page is not None:
-        # A search picks the page's vacancies along with the counts: fetch them by key.
-        by_pk = Vacancy.objects.for_listing().in_bulk(results.page)
+        # A search picks the page's vacancies along with the counts: fetch them by key,
+        # still published (the counts may come from the cache).
+        by_pk = Vacancy.objects.published().for_listing().in_bulk(results.page)
         page.object_list = [by_pk[pk] for pk in results.page if pk in by_pk]
     else:
         page.object_list = list(page.object_list)
