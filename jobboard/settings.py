@@ -144,12 +144,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: the public list's counts (vacancies/counting_cache.py). With several server
 # processes, REDIS_URL (redis://host:6379/0) gives them one cache, so a change made through
 # one is seen by all at once; otherwise each process keeps its own, and sees changes made
-# elsewhere within FACET_CACHE_SECONDS.
-if os.environ.get("REDIS_URL"):
+# elsewhere within FACET_CACHE_SECONDS. Keys start with the database's name, so that sites
+# sharing a Redis server keep apart. Tests empty the cache they use: they take Redis only
+# from TEST_REDIS_URL, never from a REDIS_URL left in the shell.
+REDIS_URL = os.environ.get("TEST_REDIS_URL" if TESTING else "REDIS_URL")
+# A cache that does not answer must not hold pages up: they are counted without it.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": DATABASES["default"]["NAME"],
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:

@@ -222,12 +222,18 @@ def test_database_url_selects_that_server(manage):
 
 PRINT_CACHE = (
     "from django.conf import settings; c = settings.CACHES['default']; "
-    "print(c['BACKEND'], c.get('LOCATION') or '-', settings.FACET_CACHE_SECONDS)"
+    "print(c['BACKEND'], c.get('LOCATION', '-'), c.get('KEY_PREFIX', '-'), "
+    "c.get('OPTIONS', {}).get('socket_timeout', '-'), settings.FACET_CACHE_SECONDS)"
 )
 
 
 def test_redis_url_gives_the_processes_one_shared_cache(manage):
-    env = {"REDIS_URL": "redis://cache.example.org:6379/2", "FACET_CACHE_SECONDS": "300"}
+    env = {
+        **PRODUCTION,
+        "REDIS_URL": "redis://cache.example.org:6379/2",
+        "FACET_CACHE_SECONDS": "300",
+        "DATABASE_URL": "postgres://jobs@db.example.org/vacancies",
+    }
 
     result = manage("shell", "--no-imports", "-c", PRINT_CACHE, env=env)
 
@@ -235,15 +241,35 @@ def test_redis_url_gives_the_processes_one_shared_cache(manage):
     assert result.stdout.split() == [
         "django.core.cache.backends.redis.RedisCache",
         "redis://cache.example.org:6379/2",
+        "vacancies",  # keys start with the database's name
+        "0.5",  # a silent server is given up on at once
         "300",
     ]
 
 
 def test_without_redis_url_each_process_caches_in_its_own_memory(manage):
-    result = manage("shell", "--no-imports", "-c", PRINT_CACHE, env={"REDIS_URL": None})
+    env = {**PRODUCTION, "REDIS_URL": None}
+
+    result = manage("shell", "--no-imports", "-c", PRINT_CACHE, env=env)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "-", "60"]
+    assert result.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "-",
+        "-",
+        "-",
+        "60",
+    ]
+
+
+def test_tests_never_use_the_redis_of_redis_url(manage):
+    """Tests empty their cache: a REDIS_URL left in the shell must not be the one emptied."""
+    env = {"REDIS_URL": "redis://cache.example.org:6379/0", "TEST_REDIS_URL": None}
+
+    result = manage("shell", "--no-imports", "-c", PRINT_CACHE, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_without_database_url_the_embedded_server_is_used(manage, tmp_path):

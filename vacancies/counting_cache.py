@@ -5,14 +5,15 @@ vacancy. The counts change only when
 
 - a vacancy, a location or a link between them is saved or deleted: every save or delete
   through Django (the admin, imports, the commands) gives the board a new version, which is
-  part of every key, so counts made before it are never read again;
+  part of every key, so counts made before it are never read again. Signals carry it, so
+  that no way of saving (the admin's forms, actions, history restores, imports) is missed;
 - a deadline passes, or comes within the week: each entry keeps the moment the first of
   its counts would change, and is not used from then on.
 
 Writes that bypass Django's signals (``QuerySet.update()``, SQL typed by hand) are seen when
-the entry expires, ``FACET_CACHE_SECONDS`` after it was made. With several server processes
-the cache must be shared (``REDIS_URL``) for a save in one to reach the others at once; with
-each process's own memory it reaches them within that time.
+the entry expires, ``FACET_CACHE_SECONDS`` after it was made. A save made in one process
+(a server worker, ``import_notices``) reaches the others at once only through a shared cache
+(``REDIS_URL``); with each process's own memory it reaches them within that time.
 """
 
 import hashlib
@@ -27,10 +28,14 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "vacancies:board-version"
+# Part of every entry's key: raise it when the rows' shape changes, so that entries written
+# by the previous release (still in a shared cache during a deploy) are never read.
+ENTRY_FORMAT = 1
 
 logger = logging.getLogger(__name__)
 
-Rows = list[tuple]
+# What the counting query returns: (facet, value, label, count) rows.
+Rows = list[tuple[str, str, str, int]]
 
 
 def counted_rows(
@@ -45,8 +50,8 @@ def counted_rows(
     try:
         key = _key(key_parts)
         entry = cache.get(key)
-    except Exception:  # whatever the backend raises: the counts do not need it
-        logger.warning("The cache could not be read; counting in the database.", exc_info=True)
+    except Exception as error:  # whatever the backend raises: the counts do not need it
+        logger.warning("The cache could not be read; counting in the database: %s", error)
         return count()[0]
     if entry is not None:
         valid_until, rows = entry
@@ -60,8 +65,8 @@ def counted_rows(
         valid_until = changes_at.timestamp() if changes_at is not None else None
         try:
             cache.set(key, (valid_until, rows), timeout)
-        except Exception:
-            logger.warning("The cache could not be written.", exc_info=True)
+        except Exception as error:
+            logger.warning("The cache could not be written: %s", error)
     return rows
 
 
@@ -71,6 +76,8 @@ def forget_counts(**signal_arguments):
     Done at once, so that this process sees its own change, and again when the transaction
     commits, in case another request counted in between without seeing it.
     """
+    if signal_arguments.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed also announces changes about to be made
     _new_version()
     transaction.on_commit(_new_version)
 
@@ -97,13 +104,13 @@ def _key(key_parts):
     if version is None:
         version = _new_version()
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
-    return f"vacancies:counts:{version}:{digest}"
+    return f"vacancies:counts:{ENTRY_FORMAT}:{version}:{digest}"
 
 
 def _new_version():
     version = uuid.uuid4().hex
     try:
         cache.set(VERSION_KEY, version, timeout=None)
-    except Exception:  # a save must not fail for the cache: its entries expire anyway
-        logger.warning("The cache could not be told of a change.", exc_info=True)
+    except Exception as error:  # a save must not fail for the cache: its entries expire
+        logger.warning("The cache could not be told of a change: %s", error)
     return version

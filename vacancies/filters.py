@@ -435,25 +435,26 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
         """
         params += [limit, offset]
     # The counts hold until a deadline passes (open becomes closed) or comes within the
-    # week: the first such moment, from the deadline index.
-    vacancy_table = Vacancy._meta.db_table
-    sql += f"""
-        UNION ALL SELECT 'changes at', '', '', floor(extract(epoch FROM least(
-            (SELECT min(deadline) FROM {vacancy_table}
-                WHERE status = %s AND deadline >= %s),
-            (SELECT min(deadline) FROM {vacancy_table}
-                WHERE status = %s AND deadline >= %s) - interval '7 days'
-        )))::bigint
-    """
+    # week: the next deadline from now, and the next from a week ahead, from an index.
     now = vacancy_filter.now
-    published = Vacancy.Status.PUBLISHED
-    params += [published, now, published, now + timedelta(days=7)]
+    for name, after in (("next closing", now), ("next in week", now + timedelta(days=7))):
+        first = vacancy_filter.queryset.filter(deadline__gte=after).order_by("deadline")
+        first_sql, first_params = first.values("deadline")[:1].query.sql_with_params()
+        sql += f"""
+        UNION ALL SELECT '{name}', '', '', floor(extract(epoch FROM ({first_sql})))::bigint
+        """
+        params += first_params
     with search_uses_the_index(vacancy_filter), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    changes_at = next(seconds for facet, _, _, seconds in rows if facet == "changes at")
-    rows = [row for row in rows if row[0] != "changes at"]
-    return rows, (datetime.fromtimestamp(changes_at, UTC) if changes_at is not None else None)
+    moments = {facet: seconds for facet, _, _, seconds in rows if facet.startswith("next ")}
+    changes_at = [
+        datetime.fromtimestamp(seconds, UTC) - offset
+        for facet, offset in (("next closing", timedelta(0)), ("next in week", timedelta(days=7)))
+        if (seconds := moments[facet]) is not None
+    ]
+    counts = [row for row in rows if row[0] not in moments]
+    return counts, min(changes_at, default=None)
 
 
 def _order_by_columns(item):
