@@ -67,6 +67,9 @@ def main():
 
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
+    # Each process caches in its own memory here: a shared cache named by REDIS_URL is never
+    # written to (let alone emptied) by a benchmark.
+    os.environ.pop("REDIS_URL", None)
     # Production settings want a secret key; this one signs nothing that leaves the process.
     os.environ.setdefault("DJANGO_SECRET_KEY", "pages-benchmark-only")
     import django
