@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, models, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -250,12 +251,14 @@ def search_uses_the_index(vacancy_filter: VacancyFilter):
 
 
 def _deadline_q(choice, now):
+    # On the closing moment rather than the deadline (the same for posts with one): each
+    # choice is then one range of the index the list reads in closing order.
     if choice == Deadline.OPEN:
         return Q(still_open(now))
     if choice == Deadline.WEEK:
-        return Q(deadline__gte=now, deadline__lt=now + timedelta(7))
+        return Q(still_open(now), LessThan(CLOSING, now + timedelta(7)))
     if choice == Deadline.CLOSED:
-        return Q(deadline__lt=now)
+        return Q(LessThan(CLOSING, now))
     return Q()
 
 
