@@ -128,6 +128,27 @@ def test_filters_narrow_the_list(client, board, query, expected):
     assert listed(client, f"/en/?{query}") == expected
 
 
+def test_a_post_without_deadline_is_open_but_neither_closing_this_week_nor_closed(client, board):
+    Vacancy.objects.filter(reference="260885").update(deadline=None, deadline_ongoing=True)
+
+    assert listed(client, "/en/")[-1] == "260885"  # closes last: never
+    assert "260885" not in listed(client, "/en/?deadline=week")
+    assert "260885" not in listed(client, "/en/?deadline=closed")
+    html = client.get("/en/?deadline=all").content.decode()
+    assert '<option value="week">Closing within 7 days (3)</option>' in html
+    assert '<option value="closed">Closed (1)</option>' in html
+
+
+def test_facet_choices_are_escaped(client, board):
+    Vacancy.objects.filter(reference="260885").update(organisation_en='R&D <"Lab">')
+
+    html = client.get("/en/").content.decode()
+    assert (
+        '<option value="R&amp;D &lt;&quot;Lab&quot;&gt;">R&amp;D &lt;&quot;Lab&quot;&gt; (1)'
+        in html
+    )
+
+
 def test_location_filter_uses_the_duty_station_unless_other_locations_are_asked(client, board):
     brussels = Location.objects.get(city="Brussels").pk
     assert listed(client, f"/en/?location={brussels}") == ["240655"]
