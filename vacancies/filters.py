@@ -23,6 +23,7 @@ from .counting_cache import counted_rows
 from .models import CLOSING, Location, Vacancy, still_open
 
 GRADES = range(1, 31)
+WEEK = timedelta(days=7)  # "closing within 7 days"
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 NO_RISK = "none"
 
@@ -250,13 +251,18 @@ def search_uses_the_index(vacancy_filter: VacancyFilter):
         yield
 
 
+# When the counts change as time passes: at the first deadline from now (a post closes) and
+# at the first from a week ahead, less the week (a post comes within the week).
+NEXT_CHANGES = (("next closing", timedelta(0)), ("next in week", WEEK))
+
+
 def _deadline_q(choice, now):
     # On the closing moment rather than the deadline (the same for posts with one): each
     # choice is then one range of the index the list reads in closing order.
     if choice == Deadline.OPEN:
         return Q(still_open(now))
     if choice == Deadline.WEEK:
-        return Q(still_open(now), LessThan(CLOSING, now + timedelta(7)))
+        return Q(still_open(now), LessThan(CLOSING, now + WEEK))
     if choice == Deadline.CLOSED:
         return Q(LessThan(CLOSING, now))
     return Q()
@@ -438,11 +444,12 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
         """
         params += [limit, offset]
     # The counts hold until a deadline passes (open becomes closed) or comes within the
-    # week: the next deadline from now, and the next from a week ahead, from an index.
-    now = vacancy_filter.now
-    for name, after in (("next closing", now), ("next in week", now + timedelta(days=7))):
-        first = vacancy_filter.queryset.filter(deadline__gte=after).order_by("deadline")
-        first_sql, first_params = first.values("deadline")[:1].query.sql_with_params()
+    # week: the first deadline from now, and the first from a week ahead, from an index.
+    for name, ahead in NEXT_CHANGES:
+        first = vacancy_filter.queryset.filter(deadline__gte=vacancy_filter.now + ahead)
+        first_sql, first_params = (
+            first.order_by("deadline").values("deadline")[:1].query.sql_with_params()
+        )
         sql += f"""
         UNION ALL SELECT '{name}', '', '', floor(extract(epoch FROM ({first_sql})))::bigint
         """
@@ -450,13 +457,13 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
     with search_uses_the_index(vacancy_filter), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    moments = {facet: seconds for facet, _, _, seconds in rows if facet.startswith("next ")}
+    firsts = {facet: seconds for facet, _, _, seconds in rows if facet in dict(NEXT_CHANGES)}
     changes_at = [
-        datetime.fromtimestamp(seconds, UTC) - offset
-        for facet, offset in (("next closing", timedelta(0)), ("next in week", timedelta(days=7)))
-        if (seconds := moments[facet]) is not None
+        datetime.fromtimestamp(firsts[name], UTC) - ahead
+        for name, ahead in NEXT_CHANGES
+        if firsts[name] is not None
     ]
-    counts = [row for row in rows if row[0] not in moments]
+    counts = [row for row in rows if row[0] not in firsts]
     return counts, min(changes_at, default=None)
 
 
