@@ -23,7 +23,7 @@ from .counting_cache import counted_rows
 from .models import CLOSING, Location, Vacancy, still_open
 
 GRADES = range(1, 31)
-WEEK = timedelta(days=7)  # "closing within 7 days"
+ONE_WEEK = timedelta(days=7)  # "closing within 7 days"
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 NO_RISK = "none"
 
@@ -253,7 +253,7 @@ def search_uses_the_index(vacancy_filter: VacancyFilter):
 
 # When the counts change as time passes: at the first deadline from now (a post closes) and
 # at the first from a week ahead, less the week (a post comes within the week).
-NEXT_CHANGES = (("next closing", timedelta(0)), ("next in week", WEEK))
+NEXT_CHANGES = (("next closing", timedelta(0)), ("next in week", ONE_WEEK))
 
 
 def _deadline_q(choice, now):
@@ -262,7 +262,7 @@ def _deadline_q(choice, now):
     if choice == Deadline.OPEN:
         return Q(still_open(now))
     if choice == Deadline.WEEK:
-        return Q(still_open(now), LessThan(CLOSING, now + WEEK))
+        return Q(still_open(now), LessThan(CLOSING, now + ONE_WEEK))
     if choice == Deadline.CLOSED:
         return Q(LessThan(CLOSING, now))
     return Q()
