@@ -41,6 +41,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff format --check .
 
 bench: $(INSTALLED) $(TRANSLATIONS)
+	$(PYTHON) benchmarks/worst_case_parsing.py
 	$(PYTHON) benchmarks/run.py
 	$(PYTHON) benchmarks/pages.py
 

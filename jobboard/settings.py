@@ -200,6 +200,10 @@ USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 # Time zone in which the deadlines written in notices are read.
 NOTICE_TIME_ZONE = os.environ.get("NOTICE_TIME_ZONE", "Europe/Brussels")
+# A notice still being read after this many seconds is refused (reading is linear in the
+# text's length: a 5 MB notice takes well under a second), so that no upload holds a server
+# process for long.
+NOTICE_PARSE_SECONDS = env_int("NOTICE_PARSE_SECONDS", 5)
 # Dates and numbers as each language writes them (jobboard/formats/LANG/formats.py).
 FORMAT_MODULE_PATH = ["jobboard.formats"]
 

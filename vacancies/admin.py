@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import NoticeImportForm, VacancyAdminForm
-from .importing import notice_warnings, preview_notice, vacancy_upsert_from_notice
+from .importing import notice_warnings, preview_notice, read_notice, vacancy_upsert_from_notice
 from .models import Location, Vacancy
-from .parsing import NoticeParseError, decode_notice, parse_notice, text_from_pdf
+from .parsing import NoticeParseError, decode_notice, text_from_pdf
 
 # The texts an editor previewed travel to the confirming request signed, so that what is
 # saved is exactly what was shown.
@@ -328,7 +328,7 @@ def _previews(sources: list[tuple[str, str]]):
 
 def _warnings_of(vacancy: Vacancy) -> tuple[str, ...]:
     try:
-        notice = parse_notice(vacancy.source_text)
+        notice = read_notice(vacancy.source_text)
     except NoticeParseError as error:
         return (_("The original text can no longer be read: %(error)s") % {"error": error},)
     return notice_warnings(notice)

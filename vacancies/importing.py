@@ -79,6 +79,17 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def read_notice(text: str) -> Notice:
+    """Parse a notice as this site reads them: deadlines in the notice time zone, and
+    refused when reading it takes longer than ``NOTICE_PARSE_SECONDS``.
+
+    Raises ``NoticeParseError`` with the reason.
+    """
+    return parse_notice(
+        text, time_zone=settings.NOTICE_TIME_ZONE, time_limit=settings.NOTICE_PARSE_SECONDS
+    )
+
+
 def vacancy_upsert_from_notice(
     *, text: str, source_name: str, publish: bool = True
 ) -> ImportResult:
@@ -88,7 +99,7 @@ def vacancy_upsert_from_notice(
     same text again changes nothing. Raises ``NoticeParseError`` when the text is not a
     readable notice, before anything is written.
     """
-    notice = parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
+    notice = read_notice(text)
     try:
         result = _save(notice, source_name=source_name, publish=publish)
     except IntegrityError:
@@ -104,7 +115,7 @@ def preview_notice(*, text: str) -> NoticePreview:
 
     Raises ``NoticeParseError`` when the text is not a readable notice.
     """
-    notice = parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
+    notice = read_notice(text)
     existing = (
         Vacancy.objects.select_related("primary_location")
         .prefetch_related("other_locations")

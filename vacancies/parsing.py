@@ -16,10 +16,13 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Generic, TypeVar
+from time import monotonic
+from typing import Generic, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIME_ZONE = "Europe/Brussels"
@@ -313,55 +316,79 @@ _LABELS: dict[str, tuple[str, ...]] = {
     ),
     "reference": ("vacancy reference", "reference", "référence", "vacancy number"),
 }
+# Every pattern here runs over text from outside, so none may backtrack over unbounded text:
+# runs are possessive (``*+``) where what follows cannot start with what they match, and
+# quantifiers are bounded elsewhere. Patterns for the start of a line allow its indent and
+# then at most ten characters of decoration (``** ``, ``• ``), so that a long line of
+# punctuation is given up at once. benchmarks/worst_case_parsing.py times the worst cases.
+_LINE_START = r"^\s*+\W{0,10}+"
 _LABEL_PATTERN = re.compile(
-    r"^\W*(?P<label>"
+    _LINE_START
+    + "(?P<label>"
     + "|".join(
-        re.escape(label).replace("'", "['’]")
+        re.escape(label).replace("'", "['’]").replace("\\ ", "\\s++")
         for label in sorted(
             (label for labels in _LABELS.values() for label in labels), key=len, reverse=True
         )
     )
-    + r")(?![\w(])[\s*]*[:：]?\s*(?P<value>.*?)\s*$",
+    + r")(?![\w(])[\s*]*+[:：]?(?P<value>.*)",
     re.IGNORECASE,
 )
 _FIELD_BY_LABEL = {label.casefold(): name for name, labels in _LABELS.items() for label in labels}
 # Labels only the French header uses: where the French half starts.
 _FRENCH_HEADER = re.compile(
-    r"^\W*(emplacement\s+principal|date\s+de\s+retrait|salaire\s+\(base\s+de\s+paie\)|horaire)\b",
+    _LINE_START + r"(emplacement\s++principal|date\s++de\s++retrait|"
+    r"salaire\s++\(base\s++de\s++paie\)|horaire)\b",
     re.IGNORECASE,
 )
-_DESCRIPTION = re.compile(r"^\W*description\W*$", re.IGNORECASE)
-_TITLE_WITH_REFERENCE = re.compile(
-    r"^\W*(?P<title>.*?[^\s\-–—(])\s*(?:[-–—]\s*(?P<dashed>\d{5,8})|\(\s*(?P<bracketed>\d{5,8})\s*\))"
-    r"\W*$"
+_DESCRIPTION = re.compile(_LINE_START + r"description\W*+$", re.IGNORECASE)
+# A title line ends with its reference: 'Title-260063', 'Title – 260280', 'Title (240655)'.
+# Matched on the line reversed, from its end, so that a long line is read once: the
+# characters after the reference, the reference (reversed), then the dash or bracket.
+_REFERENCE_AT_END = re.compile(r"(?P<after>\W*+)(?P<digits>\d{5,8})(?!\d) ?(?P<mark>[-–—(])")
+_LEADING_NON_WORD = re.compile(r"\W*+")
+_NOTE_PREFIX = re.compile(
+    _LINE_START + r"(important note|note importante|important\s*+:)", re.IGNORECASE
 )
-_NOTE_PREFIX = re.compile(r"^\W*(important note|note importante|important\s*:)", re.IGNORECASE)
 _BANNER = re.compile(
     r"vacancy notification|notification de la vacance|north atlantic treaty|"
-    r"traité de l'atlantique|^\W*(nato|otan)\W*(nato|otan)?\W*$",
+    r"traité de l'atlantique|^\W*+(?:nato|otan)\W*+(?:(?:nato|otan)\W*+)?$",
     re.IGNORECASE,
 )
 
 
 def _label_of(line: str) -> tuple[str, str] | None:
     """(field name, value) when the line is a header field, else None."""
-    line = " ".join(line.split())
     match = _LABEL_PATTERN.match(line)
-    if not match or _BANNER.search(line):
+    if not match or _is_banner(line):
         return None
-    label = match["label"].casefold().replace("’", "'")
-    return _FIELD_BY_LABEL[label], match["value"].strip(" *")
+    label = " ".join(match["label"].casefold().replace("’", "'").split())
+    return _FIELD_BY_LABEL[label], " ".join(match["value"].split()).strip(" *")
+
+
+def _is_banner(line: str) -> bool:
+    """The organisation's name or the form's name, above the header: short lines."""
+    return len(line) <= 200 and bool(_BANNER.search(" ".join(line.split())))
 
 
 def _title_and_reference(line: str) -> tuple[str, str] | None:
+    """(title, reference) when the line is a title line ending with its reference."""
     end = line.rstrip()[-1:]
     if not end or not (end.isdigit() or end in ")*"):
         return None  # cheap test first: most lines are not title lines
     line = " ".join(line.split())
-    match = _TITLE_WITH_REFERENCE.match(line)
-    if not match or _label_of(line):
+    match = _REFERENCE_AT_END.match(line[::-1])
+    if not match:
         return None
-    return match["title"].strip(" *"), match["dashed"] or match["bracketed"]
+    after = match["after"][::-1]
+    if match["mark"] == "(" and not after.lstrip(" ").startswith(")"):
+        return None  # '(240655' without its closing bracket
+    title = line[: len(line) - match.end()].rstrip()
+    if not title or title[-1] in "-–—(" or _label_of(line):
+        return None
+    # Leading punctuation ('** Title') is not part of the title, unless it is all there is.
+    title = title[_LEADING_NON_WORD.match(title).end() :] or title[-1]
+    return title.strip(" *"), match["digits"][::-1]
 
 
 # --------------------------------------------------------------------------- values
@@ -380,21 +407,27 @@ _MONTHS = {
     "nov": 11, "november": 11, "novembre": 11,
     "dec": 12, "december": 12, "decembre": 12,
 }  # fmt: skip
+# Month names are 3 to 12 letters ('mai', 'septembre'), read from the start of a word.
 _DAY_MONTH_YEAR = re.compile(
-    r"(?P<day>\d{1,2})(?:er)?[\s./-]+(?P<month>[^\W\d_]+)\.?[\s./-]+(?P<year>\d{4})"
+    r"(?P<day>\d{1,2})(?:er)?[\s./-]{1,3}(?<![^\W\d_])(?P<month>[^\W\d_]{3,12})(?![^\W\d_])"
+    r"\.?[\s./-]{1,3}(?P<year>\d{4})"
 )
-_MONTH_DAY_YEAR = re.compile(r"(?P<month>[^\W\d_]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})")
+_MONTH_DAY_YEAR = re.compile(
+    r"(?<![^\W\d_])(?P<month>[^\W\d_]{3,12})(?![^\W\d_])\.?\s{1,3}(?P<day>\d{1,2}),?\s{1,3}"
+    r"(?P<year>\d{4})"
+)
 _NUMERIC_DATE = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})|"
     r"(?P<day2>\d{1,2})[./](?P<month2>\d{1,2})[./](?P<year2>\d{4})"
 )
 _TIME = re.compile(
-    r"(?<![\d.])(?P<hour>\d{1,2})\s*(?::|h)\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-    r"\s*(?P<meridiem>[ap])?\.?\s*(?:m\b\.?)?",
+    r"(?<![\d.])(?P<hour>\d{1,2})\s{0,3}(?::|h)\s{0,3}(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s{0,3}(?P<meridiem>[ap])?\.?\s{0,3}(?:m\b\.?)?",
     re.IGNORECASE,
 )
 _ONGOING = re.compile(
-    r"^\W*(ongoing|open until filled|until filled|en continu|continu|permanent)\b", re.IGNORECASE
+    _LINE_START + r"(ongoing|open until filled|until filled|en continu|continu|permanent)\b",
+    re.IGNORECASE,
 )
 
 
@@ -534,6 +567,9 @@ _HYPHENATED_COUNTRIES = (
 )
 
 
+MAX_PLACE_NAME = 100  # characters in a country's or a city's name
+
+
 def parse_locations(value: str) -> tuple[tuple[str, str], ...]:
     """'Belgium-Brussels, Netherlands-The Hague' -> (('Belgium', 'Brussels'), ...)."""
     locations = []
@@ -550,77 +586,73 @@ def parse_locations(value: str) -> tuple[tuple[str, str], ...]:
         country, city = part[:split_at].strip(" -–"), part[split_at + 1 :].strip(" -–")
         if split_at < 0 or not country or not city:
             raise NoticeParseError(f"cannot read the location {part!r} (expected Country-City)")
+        if len(country) > MAX_PLACE_NAME or len(city) > MAX_PLACE_NAME:
+            raise NoticeParseError(f"the location {part[:40]!r}… is too long to be a place")
         locations.append((country, city))
     return tuple(locations)
 
 
 # --------------------------------------------------------------------------- flags
 
+# These read casefolded text: a plain search of it is several times faster than a
+# case-blind one, which matters over a 5 MB upload.
 _RISK_LEVELS = (
-    (re.compile(r"\bextreme[- ]risk\b|très haut risque|risque extrême", re.IGNORECASE), "extreme"),
-    (re.compile(r"\bhigh[- ]risk\b|haut risque|risque élevé", re.IGNORECASE), "high"),
-    (re.compile(r"\b(medium|moderate)[- ]risk\b|risque (moyen|modéré)", re.IGNORECASE), "medium"),
-    (re.compile(r"\blow[- ]risk\b|faible risque|risque faible", re.IGNORECASE), "low"),
+    (re.compile(r"\bextreme[- ]risk\b|très haut risque|risque extrême"), "extreme"),
+    (re.compile(r"\bhigh[- ]risk\b|haut risque|risque élevé"), "high"),
+    (re.compile(r"\b(medium|moderate)[- ]risk\b|risque (moyen|modéré)"), "medium"),
+    (re.compile(r"\blow[- ]risk\b|faible risque|risque faible"), "low"),
 )
 _RISK_STATEMENT = re.compile(
     r"(rated|considered|assessed|classified|considérée?|évaluée?)[^.]{0,120}risk|"
     r"environnement à [^.]{0,20}risque|"
-    r"\b(extreme|high|medium|moderate|low)[- ]risk (location|area|duty station|environment)",
-    re.IGNORECASE,
+    r"\b(extreme|high|medium|moderate|low)[- ]risk (location|area|duty station|environment)"
 )
 _UNACCOMPANIED = re.compile(
     r"unaccompanied|family members will not be relocated|non-family (post|duty station)|"
-    r"ne peuvent pas les accompagner|non accompagné",
-    re.IGNORECASE,
+    r"ne peuvent pas les accompagner|non accompagné"
 )
 _PENDING_BUDGET = re.compile(
-    r"pending budget(ary)? approval|sous r[ée]serve d.approbation par les autorit[ée]s budg\w*",
-    re.IGNORECASE,
+    r"pending budget(ary)? approval|sous r[ée]serve d.approbation par les autorit[ée]s budg\w*"
 )
 
 
-_UNACCOMPANIED_WORDS = ("accompan", "relocated", "non-family")
-
-
-def _mentions(text: str, pattern: re.Pattern, words: tuple[str, ...]) -> bool:
-    """Does ``pattern`` occur? Scanning for plain ``words`` first and matching the pattern
-    only around them is many times faster than a case-blind regex over a long text."""
-    lowered = text.casefold()
-    for word in words:
-        position = lowered.find(word)
-        while position >= 0:
-            if pattern.search(text[max(0, position - 80) : position + 80]):
-                return True
-            position = lowered.find(word, position + 1)
-    return False
-
-
-def _risk_level(text: str) -> str | None:
-    """The level named in the first sentence that rates the duty station's risk."""
-    lowered = text.casefold()
+def _risk_level(lowered: str) -> str | None:
+    """The level named in the first sentence that rates the duty station's risk, in the
+    casefolded text ``lowered``."""
     position = lowered.find("risk")  # also finds 'risque'; cheaper than a regex scan
-    while position >= 0:
-        start = max(lowered.rfind(". ", 0, position), lowered.rfind("\n", 0, position)) + 1
+    sentence_end = 0
+    # A notice rates its duty station early; past a hundred sentences about risk, any
+    # further one is not a rating either.
+    for _sentence in range(100):
+        if position < 0:
+            break
+        # Look back no further than the sentence read last, so that the text is read once.
+        start = max(
+            lowered.rfind(". ", sentence_end, position), lowered.rfind("\n", sentence_end, position)
+        )
+        start = sentence_end if start < 0 else start + 1
         end = lowered.find(". ", position)
-        end = len(text) if end < 0 else end
-        sentence = text[start:end]
+        sentence_end = len(lowered) if end < 0 else end
+        sentence = lowered[start:sentence_end]
         if _RISK_STATEMENT.search(sentence):
             for pattern, level in _RISK_LEVELS:
                 if pattern.search(sentence):
                     return level
-        position = lowered.find("risk", end)
+        position = lowered.find("risk", sentence_end)
     return None
 
 
 # --------------------------------------------------------------------------- body
 
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:page\s*)?\d{1,3}(?:\s*(?:/|of|sur|de)\s*\d{1,3})?\s*$", re.IGNORECASE
+    r"^\s*+(?:page\s*+)?\d{1,3}(?:\s*+(?:/|of|sur|de)\s*+\d{1,3})?\s*+$", re.IGNORECASE
 )
-_BARE_URL = re.compile(r"^\s*<?(?:https?://|www\.)\S+>?\s*$", re.IGNORECASE)
+_BARE_URL = re.compile(r"^\s*+<?(?:https?://|www\.)\S++\s*+$", re.IGNORECASE)
 _BULLET_SIGNS = "-–•·▪◦●■*o"
-_BULLET = re.compile(r"^\s*(?:[-–•·▪◦●■*]|o(?=\s))\s+(?P<text>\S.*)$")
-_NUMBERED = re.compile(r"^\W*?(?P<number>\d{1,2})\s*[.)]\s+(?P<text>\S.*?)[\s*]*$")
+_BULLET = re.compile(r"^\s*+(?:[-–•·▪◦●■*]|o(?=\s))\s++(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\W*+(?P<number>\d{1,2})\s*+[.)]\s++(?P<text>\S.*)$")
+# What re's \s matches (str.isspace), for str.rstrip: no whitespace lies above U+3000.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _CLOSERS = " )]}\"'’”»*_"
 _CONNECTOR_WORDS = frozenset({
     "a", "à", "and", "au", "aux", "de", "des", "du", "en", "et", "for", "in", "la", "le",
@@ -630,13 +662,24 @@ _CONNECTOR_WORDS = frozenset({
 _INNER_LABELS = frozenset(
     {"essential", "desirable", "acquis essentiels", "acquis souhaitables", "note", "notes"}
 )
-_FLAG_LINE = re.compile(_PENDING_BUDGET.pattern + r"|^\W*note\W*$", re.IGNORECASE)
+_FLAG_LINE = re.compile(_PENDING_BUDGET.pattern + r"|^\W*+note\W*+$", re.IGNORECASE)
 
 
-def _numbered(line: str) -> re.Match | None:
+class _Numbered(NamedTuple):
+    number: str  # as written: '1', '01'
+    text: str
+
+
+def _numbered(line: str) -> _Numbered | None:
     """'1. SUMMARY' or '2. Analytical Thinking: ...' (cheap test first)."""
-    start = line.lstrip(" *#")[:1]
-    return _NUMBERED.match(line) if start.isdigit() else None
+    if not line.lstrip(" *#")[:1].isdigit():
+        return None
+    match = _NUMBERED.match(line)
+    if not match:
+        return None
+    # Trailing spaces and emphasis stars go; a text of one star stays one star.
+    text = match["text"]
+    return _Numbered(match["number"], text[0] + text[1:].rstrip(_WHITESPACE + "*"))
 
 
 def _is_capitals(text: str) -> bool:
@@ -704,12 +747,13 @@ def _wrap_width(lines: list[str]) -> int:
 
 def _is_numbered_heading(line: str, previous_number: int) -> tuple[int, str] | None:
     match = _numbered(line)
-    if not match:
+    # Cheap tests first: a heading is short, even with its emphasis marks.
+    if not match or int(match.number) <= previous_number or len(match.text) > 300:
         return None
-    number, text = int(match["number"]), _clean_heading(match["text"])
-    if number <= previous_number or len(text) > 150 or not _is_capitals(text):
+    text = _clean_heading(match.text)
+    if len(text) > 150 or not _is_capitals(text):
         return None
-    return number, text
+    return int(match.number), text
 
 
 def _continues_heading(heading: str, line: str) -> bool:
@@ -730,6 +774,7 @@ def _split_sections(lines: list[str]) -> list[tuple[str, list[str]]]:
     numbered: list[tuple[int, int, str]] = []
     previous = 0
     for index, line in enumerate(lines):
+        _check_time()
         if not line.lstrip(" *#")[:1].isdigit():
             continue  # cheap test first: most lines are not numbered
         found = _is_numbered_heading(line, previous)
@@ -741,6 +786,7 @@ def _split_sections(lines: list[str]) -> list[tuple[str, list[str]]]:
         starts = {index: heading for index, _, heading in numbered}
         skip_next = False
         for index, line in enumerate(lines):
+            _check_time()
             if skip_next:
                 skip_next = False
                 continue
@@ -755,6 +801,7 @@ def _split_sections(lines: list[str]) -> list[tuple[str, list[str]]]:
                 sections[-1][1].append(line)
     else:
         for line in lines:
+            _check_time()
             text = _clean_heading(line) if _is_capitals(line) else ""
             if (
                 text
@@ -779,6 +826,7 @@ def _blocks(lines: list[str], width: int) -> list[_Block]:
     after_break = False
     short = 0.7 * width
     for raw in lines:
+        _check_time()
         if not raw.strip():
             after_break = True
             continue
@@ -788,8 +836,8 @@ def _blocks(lines: list[str], width: int) -> list[_Block]:
         numbered = _numbered(raw) if first.isdigit() or first in "*#" else None
         if bullet and not line.startswith("**"):
             blocks.append(_Block("bullet", [bullet["text"].strip()]))
-        elif numbered and not _is_capitals(numbered["text"]):
-            blocks.append(_Block("item", [numbered["text"].strip()], f"{numbered['number']}."))
+        elif numbered and not _is_capitals(numbered.text):
+            blocks.append(_Block("item", [numbered.text.strip()], f"{numbered.number}."))
         elif blocks and _joins(blocks[-1], raw, after_break, short):
             blocks[-1].lines.append(line)
         else:
@@ -843,7 +891,7 @@ def _is_page_number_or_url(line: str) -> bool:
 def _is_flag(line: str) -> bool:
     """A standalone flag such as PENDING BUDGET APPROVAL: kept as a field, not as text."""
     return ("BUDG" in line or "budg" in line or "Budg" in line) and bool(
-        _PENDING_BUDGET.fullmatch(_clean_heading(line))
+        _PENDING_BUDGET.fullmatch(_clean_heading(line).casefold())
     )
 
 
@@ -869,6 +917,7 @@ def _parse_half(
     index = 0 if title_index is None else title_index + 1
     last_field = None
     while index < len(lines):
+        _check_time()
         line = lines[index]
         if _DESCRIPTION.match(line):
             body_start = index + 1
@@ -883,10 +932,10 @@ def _parse_half(
                 value, index = _value_on_next_line(lines, index)
             fields[name] = value
             last_field = index
-        elif line.strip() and title_index is None and not fields and not _BANNER.search(line):
+        elif line.strip() and title_index is None and not fields and not _is_banner(line):
             title_index = index  # a title line without its reference
             title = line.strip(" *")
-        elif not line.strip() or not _BANNER.search(line):
+        elif not line.strip() or not _is_banner(line):
             preamble.append(line)
         index += 1
     else:
@@ -894,11 +943,17 @@ def _parse_half(
             # No 'Description' line: the body starts after the last header field.
             body_start = last_field + 1
             preamble = []
+    warnings: list[str] = []
+    for problem in _too_long(title, fields):
+        if strict:
+            raise NoticeParseError(problem)
+        warnings.append(f"{_HALF_NAMES[language]}: {problem}")
+    if len(title) > MAX_LENGTHS["title"]:
+        title = ""
+    fields = {name: value for name, value in fields.items() if len(value) <= MAX_LENGTHS[name]}
     if reference is None and fields.get("reference"):
         digits = re.search(r"\d{4,8}", fields["reference"])
         reference = digits[0] if digits else None
-
-    warnings: list[str] = []
 
     def read(name: str, reader, *args):
         value = fields.get(name)
@@ -951,6 +1006,43 @@ def _parse_half(
 
 _HALF_NAMES = {"en": "English text", "fr": "French text"}
 
+# The longest title and header values a notice can have (the vacancy's columns hold no
+# more); a longer one is not a value but something else, such as a whole paragraph.
+MAX_LENGTHS = {
+    "title": 300,
+    "reference": 60,
+    "primary_location": 210,
+    "other_locations": 2000,
+    "organisation": 200,
+    "schedule": 100,
+    "deadline": 60,
+    "salary": 100,
+    "grade": 60,
+    "clearance": 50,
+}
+_FIELD_NAMES = {
+    "title": "title",
+    "reference": "reference",
+    "primary_location": "primary location",
+    "other_locations": "other locations",
+    "organisation": "organisation",
+    "schedule": "schedule",
+    "deadline": "deadline",
+    "salary": "salary",
+    "grade": "grade",
+    "clearance": "clearance level",
+}
+
+
+def _too_long(title: str, fields: dict[str, str]) -> Iterator[str]:
+    """A sentence for the title and each header value longer than it can be."""
+    for name, value in (("title", title), *fields.items()):
+        if len(value) > MAX_LENGTHS[name]:
+            yield (
+                f"the {_FIELD_NAMES[name]} is {len(value):,} characters long, more than the "
+                f"{MAX_LENGTHS[name]} it can have: it cannot be read"
+            )
+
 
 def _value_on_next_line(lines: list[str], index: int) -> tuple[str, int]:
     """A label alone on its line, with its value on the next non-empty line."""
@@ -966,10 +1058,12 @@ def _value_on_next_line(lines: list[str], index: int) -> tuple[str, int]:
 def _french_start(lines: list[str], reference: str | None, after: int) -> int | None:
     """Index of the French half's first line (its title line), or None."""
     for index in range(after, len(lines)):
+        _check_time()
         found = _title_and_reference(lines[index])
         if found and reference and found[1] == reference:
             return index
     for index in range(after, len(lines)):
+        _check_time()
         if _FRENCH_HEADER.match(lines[index]):
             # The title is the nearest line above that is not part of a risk note.
             candidate = index
@@ -985,11 +1079,49 @@ def _french_start(lines: list[str], reference: str | None, after: int) -> int | 
     return None
 
 
-def parse_notice(text: str, *, time_zone: str = DEFAULT_TIME_ZONE) -> Notice:
-    """Parse one notice's text (English half, then the optional French half)."""
-    zone = ZoneInfo(time_zone)
+def parse_notice(
+    text: str, *, time_zone: str = DEFAULT_TIME_ZONE, time_limit: float | None = None
+) -> Notice:
+    """Parse one notice's text (English half, then the optional French half).
+
+    With ``time_limit`` (seconds), a text still being read after that long is refused:
+    reading is linear in the text's length, but a server must not give one request more.
+    """
+    budget = _time_budget.set(
+        None if time_limit is None else (monotonic() + time_limit, time_limit)
+    )
+    try:
+        return _parse(text, ZoneInfo(time_zone))
+    finally:
+        _time_budget.reset(budget)
+
+
+# A notice runs to a few hundred lines, a long one printed to PDF to a few thousand.
+MAX_LINES = 20_000
+
+# When the notice being read must be given up, and the limit it was given.
+_time_budget: ContextVar[tuple[float, float] | None] = ContextVar("time_budget", default=None)
+
+
+def _check_time() -> None:
+    """Called between lines: refuse the notice once its time budget is spent."""
+    budget = _time_budget.get()
+    if budget is not None and monotonic() > budget[0]:
+        raise NoticeParseError(
+            f"reading the notice took longer than {budget[1]:g} seconds, the limit for one "
+            "notice: it is not a notice this site can read"
+        )
+
+
+def _parse(text: str, zone: ZoneInfo) -> Notice:
     original = text
     text = normalise_text(text)
+    line_count = text.count("\n") + 1
+    if line_count > MAX_LINES:
+        raise NoticeParseError(
+            f"the text has {line_count:,} lines, more than the {MAX_LINES:,} of the longest "
+            "notice: it is not one notice"
+        )
     controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
         raise NoticeParseError("the file is full of control characters: it is not a text notice")
@@ -1015,7 +1147,7 @@ def parse_notice(text: str, *, time_zone: str = DEFAULT_TIME_ZONE) -> Notice:
                 i
                 for i in range(first_label - 1, -1, -1)
                 if lines[i].strip()
-                and not _BANNER.search(lines[i])
+                and not _is_banner(lines[i])
                 and not _NOTE_PREFIX.match(lines[i])
             ),
             first_label,
@@ -1031,14 +1163,15 @@ def parse_notice(text: str, *, time_zone: str = DEFAULT_TIME_ZONE) -> Notice:
         raise NoticeParseError("no vacancy reference found (expected a title like 'Title-260063')")
     if not en.title:
         raise NoticeParseError("no vacancy title found")
-    english_text = "\n".join(english_lines)
-    french_text = "\n".join(lines[french:]) if french is not None else ""
+    english_text = "\n".join(english_lines).casefold()
+    french_text = "\n".join(lines[french:]).casefold() if french is not None else ""
+    lowered = text.casefold()
     return Notice(
         en=en,
         fr=fr,
         risk_level=_risk_level(english_text) or _risk_level(french_text),
-        unaccompanied=_mentions(text, _UNACCOMPANIED, _UNACCOMPANIED_WORDS),
-        pending_budget_approval=_mentions(text, _PENDING_BUDGET, ("budg",)),
+        unaccompanied=bool(_UNACCOMPANIED.search(lowered)),
+        pending_budget_approval=bool(_PENDING_BUDGET.search(lowered)),
         text=original,
     )
 
