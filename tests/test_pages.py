@@ -380,7 +380,7 @@ def test_notice_text_is_escaped_and_light_markdown_rendered(client, board):
     )
     html = _html(client.get("/en/vacancies/260063/"))
     assert "<script>alert" not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '&lt;script&gt;alert("x")&lt;/script&gt;' in html
     assert "<strong>bold</strong> and click here" in html
     assert '<a href="https://example.org/x?a=1&amp;b=2">a real link</a>' in html
     assert "<ul><li>one</li><li>two</li></ul>" in html
