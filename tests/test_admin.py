@@ -12,8 +12,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pdf_files import decompression_bomb, many_pages, notice_pdf
 
-from vacancies.models import Location, Vacancy
+from vacancies.models import ImportPreview, Location, Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -385,52 +386,83 @@ def test_an_altered_preview_is_refused(editor_client):
     assert not Vacancy.objects.exists()
 
 
-def _pdf(text: str) -> bytes:
-    """A PDF whose pages hold ``text``'s lines, as HR's PDF notices do."""
-    lines = text.splitlines()
-    pages = [lines[start : start + 60] for start in range(0, len(lines), 60)]
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None, None]
-    objects[2] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-    kids = []
-    for page_lines in pages:
-        escaped = [
-            line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            for line in page_lines
-        ]
-        stream = "BT /F1 9 Tf 11 TL 40 800 Td " + " ".join(f"({line}) Tj T*" for line in escaped)
-        stream += " ET"
-        data = stream.encode("cp1252", errors="replace").decode("latin-1")
-        objects.append(f"<< /Length {len(data)} >>\nstream\n{data}\nendstream")
-        content = len(objects)
-        objects.append(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content} 0 R >>"
-        )
-        kids.append(f"{len(objects)} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF".encode()
-    )
-    return out.getvalue()
-
-
 def test_a_pdf_notice_is_read_like_its_text(editor_client):
-    preview = _import(editor_client, files=[_upload("notice.pdf", _pdf(notice_text()))])
+    preview = _import(editor_client, files=[_upload("notice.pdf", notice_pdf(notice_text()))])
     html = preview.content.decode()
     assert "260066" in html and "Gestionnaire de projet CAP" in html and "G17" in html
     _confirm(editor_client, preview, "draft")
     vacancy = Vacancy.objects.get(reference="260066")
     assert vacancy.primary_location.city == "Kyiv"
     assert vacancy.salary_amount == Decimal("8419.86")
+
+
+def test_a_notice_as_large_as_the_upload_limit_previews_and_saves(editor_client):
+    long_paragraph = (
+        "A long paragraph of the summary, repeated to fill the file. " * 40 + "\n"
+    ) * 1950
+    text = notice_text().replace("SUMMARY", "SUMMARY\n\n" + long_paragraph, 1)
+    assert 4_700_000 < len(text.encode()) < 5_000_000
+    preview = _import(editor_client, files=[_upload("large.txt", text)])
+    assert preview.status_code == 200 and "260066" in preview.content.decode()
+    response = _confirm(editor_client, preview, "draft")
+    assert response.status_code == 302
+    assert len(Vacancy.objects.get(reference="260066").source_text) == len(text)
+
+
+def test_a_saved_preview_cannot_be_saved_twice_nor_by_another_editor(
+    editor_client, client, django_user_model
+):
+    preview = _import(editor_client, text=notice_text())
+    other = django_user_model.objects.create_user("other", password="another long password")
+    other.is_staff = True
+    other.save()
+    other.groups.add(Group.objects.get(name="HR editors"))
+    client.force_login(other)
+    refused = _confirm(client, preview, "publish")
+    assert refused.url == reverse("admin:vacancies_vacancy_import")
+    assert not Vacancy.objects.exists()
+    client.force_login(User.objects.get(username="editor"))
+    _confirm(client, preview, "publish")
+    assert Vacancy.objects.count() == 1
+    again = _confirm(client, preview, "publish")
+    assert again.url == reverse("admin:vacancies_vacancy_import")
+
+
+def test_one_import_takes_twenty_files_and_says_so(editor_client):
+    page = editor_client.get(reverse("admin:vacancies_vacancy_import")).content.decode()
+    assert "up to 5 MB each and 20 at a time" in page
+    files = [_upload(f"n{i}.txt", notice_text()) for i in range(21)]
+    html = _import(editor_client, files=files).content.decode()
+    assert "One import takes at most 20 files: you chose 21." in html
+
+
+def test_more_files_than_the_server_reads_get_the_forms_own_error(editor_client):
+    files = [_upload(f"n{i}.txt", "x") for i in range(101)]
+    response = _import(editor_client, files=files)
+    assert response.status_code == 200
+    assert "Too much was sent at once: one import takes at most 20 files" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda: many_pages(98_000), "has 98,000 pages, more than the 50"),
+        (lambda: decompression_bomb(200), "holds far more than any notice"),
+    ],
+)
+def test_a_hostile_pdf_is_named_with_its_reason_and_nothing_is_saved(editor_client, make, reason):
+    files = [_upload("bomb.pdf", make()), _upload("ok.txt", notice_text())]
+    html = _import(editor_client, files=files).content.decode()
+    assert f"bomb.pdf: the PDF {reason}" in html
+    assert not Vacancy.objects.exists() and not ImportPreview.objects.exists()
+
+
+def test_a_notice_too_slow_to_read_is_refused_saying_so(editor_client, settings):
+    settings.NOTICE_PARSE_SECONDS = 0
+    html = _import(editor_client, files=[_upload("slow.txt", notice_text())]).content.decode()
+    assert "slow.txt: reading the notice took longer than 0 seconds" in html
 
 
 # ----------------------------------------------------------------------- consistency checks

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pdf_files import many_pages, notice_pdf
 
 NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
 EXPECTED = Path(__file__).resolve().parent / "expected"
@@ -74,6 +75,19 @@ def test_parse_notice_reports_bad_files_and_still_prints_the_good_ones(manage, t
         f"{tmp_path}: is a folder, not a notice file",
     ]
     assert json.loads(result.stdout)["reference"] == "260066"
+
+
+def test_parse_notice_reads_a_pdf_through_the_same_door_as_the_admin(manage, tmp_path):
+    pdf = tmp_path / "notice.pdf"
+    pdf.write_bytes(notice_pdf((NOTICES / "001_fdb992f5b67e8e86.txt").read_text(encoding="utf-8")))
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(many_pages(98_000))
+    result = manage("parse_notice", "--json", pdf, bomb)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["title"]["fr"] == "Gestionnaire de projet CAP"
+    assert result.stderr.strip() == (
+        f"{bomb}: the PDF has 98,000 pages, more than the 50 a notice may have"
+    )
 
 
 def test_parse_notice_does_not_start_the_database(manage, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.db.models import QuerySet
+from pdf_files import many_pages, notice_pdf
 
 from vacancies.importing import Outcome, source_digest, vacancy_upsert_from_notice
 from vacancies.models import Location, Vacancy
@@ -190,6 +191,17 @@ def test_a_bad_file_among_good_ones_is_reported_and_skipped(tmp_path):
     assert f"{tmp_path / 'c_binary.txt'}: the file is binary, not text" in err
     assert f"{tmp_path / 'missing.txt'}: no such file or folder" in err
     assert sorted(Vacancy.objects.values_list("reference", flat=True)) == ["260063", "260885"]
+
+
+def test_import_notices_reads_pdf_files_through_the_same_door_as_the_admin(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(notice_pdf(SAMPLE.read_text(encoding="utf-8")))
+    (tmp_path / "b.pdf").write_bytes(many_pages(98_000))
+    (tmp_path / "c.txt").write_bytes((NOTICES / "003_1022b2eb9dceedfc.txt").read_bytes())
+    status, out, err = run_import(tmp_path)
+    assert status == 1
+    assert "3 file(s): 2 created, 0 updated, 0 unchanged, 1 failed." in out
+    assert f"{tmp_path / 'b.pdf'}: the PDF has 98,000 pages, more than the 50" in err
+    assert Vacancy.objects.get(source_name="a.pdf").reference == "260063"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,26 +1,42 @@
 """The HR editors' admin: import, check, edit, publish and archive notices."""
 
+from datetime import timedelta
+from time import monotonic
+
 from django.contrib import admin, messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.db import DatabaseError, transaction
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import NoticeImportForm, VacancyAdminForm
+from .forms import (
+    NOTICE_IMPORT_MAX_FILES,
+    NOTICE_MAX_SIZE,
+    PASTED_NOTICE_MAX_LENGTH,
+    NoticeImportForm,
+    VacancyAdminForm,
+)
 from .importing import notice_warnings, preview_notice, read_notice, vacancy_upsert_from_notice
-from .models import Location, Vacancy
-from .parsing import NoticeParseError, decode_notice, text_from_pdf
+from .models import ImportPreview, Location, Vacancy
+from .notice_files import notice_text_from_file, printable_name
+from .parsing import NoticeParseError
 
-# The texts an editor previewed travel to the confirming request signed, so that what is
-# saved is exactly what was shown.
+# The texts an editor previewed are kept on the server (ImportPreview) under a signed key,
+# so that what is saved is exactly what was shown.
 PREVIEW_SALT = "vacancies.admin.import-preview"
-PREVIEW_MAX_AGE = 24 * 60 * 60
+PREVIEW_MAX_AGE = timedelta(days=1)
+# Reading the files of one import stops after this long (each file and each notice also has
+# its own limit), so that the request ends well within the server's 30 seconds.
+IMPORT_READING_SECONDS = 15
 
 
 @admin.register(Location)
@@ -161,6 +177,20 @@ class VacancyAdmin(SimpleHistoryAdmin):
             format_html_join("", "<li>{}</li>", ((warning,) for warning in warnings)),
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not _is_key(object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An earlier version, shown as a form; saving it restores it."""
+        if not (_is_key(object_id) and _is_key(version_id)):
+            raise Http404
+        # Saved as the change form saves, in one transaction: the check that nobody saved
+        # the vacancy meanwhile locks its row until the restored version is written.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_readonly_fields(self, request, obj=None):
         # The reference names the vacancy everywhere, imports included: set once.
         fields = list(super().get_readonly_fields(request, obj))
@@ -210,9 +240,28 @@ class VacancyAdmin(SimpleHistoryAdmin):
         ]
 
     def import_view(self, request):
-        """Upload or paste notices, see what they hold, then save them as drafts or publish."""
+        """Upload or paste notices, see what they hold, then save them as drafts or publish.
+
+        The upload is read here, before the CSRF check that would otherwise read it first,
+        so that one too large or with too many files is refused in the form, not with a bare
+        error page; nothing is saved on that path. Every other request is checked for CSRF.
+        """
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
+        try:
+            request.POST, request.FILES  # noqa: B018 (reads the upload)
+        except (TooManyFilesSent, RequestDataTooBig):
+            return self._render_import(
+                request,
+                "admin/vacancies/vacancy/import.html",
+                form=NoticeImportForm(),
+                problems=[_too_much_sent_message()],
+            )
+        return csrf_protect(self._import)(request)
+
+    import_view.csrf_exempt = True  # checked in import_view, once the upload is read
+
+    def _import(self, request):
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request)
         if request.method == "POST":
@@ -220,25 +269,29 @@ class VacancyAdmin(SimpleHistoryAdmin):
         else:
             form = NoticeImportForm()
         if form.is_bound and form.is_valid():
-            sources, unreadable = _sources(form)
-            previews, problems = _previews(sources)
+            deadline = monotonic() + IMPORT_READING_SECONDS
+            sources, unreadable = _sources(form, deadline)
+            previews, problems = _previews(sources, deadline)
             for problem in unreadable + problems:
                 form.add_error(None, problem)
             if not unreadable and not problems:
+                ImportPreview.objects.filter(
+                    created_at__lt=timezone.now() - PREVIEW_MAX_AGE
+                ).delete()
+                kept = ImportPreview.objects.create(
+                    user=request.user, sources=[list(source) for source in sources]
+                )
                 return self._render_import(
                     request,
                     "admin/vacancies/vacancy/import_preview.html",
                     previews=previews,
-                    token=signing.dumps(sources, salt=PREVIEW_SALT, compress=True),
+                    token=signing.dumps(str(kept.pk), salt=PREVIEW_SALT),
                 )
         return self._render_import(request, "admin/vacancies/vacancy/import.html", form=form)
 
     def _import_confirmed(self, request):
-        try:
-            sources = signing.loads(
-                request.POST.get("token", ""), salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE
-            )
-        except signing.BadSignature:
+        kept = _kept_preview(request)
+        if kept is None:
             self.message_user(
                 request,
                 _("The preview has expired or was altered: upload the notices again."),
@@ -247,7 +300,7 @@ class VacancyAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(reverse("admin:vacancies_vacancy_import"))
         publish = request.POST["confirm"] == "publish"
         imported = []
-        for name, text in sources:
+        for name, text in kept.sources:
             try:
                 result = vacancy_upsert_from_notice(text=text, source_name=name, publish=publish)
             except (NoticeParseError, DatabaseError) as error:
@@ -275,6 +328,7 @@ class VacancyAdmin(SimpleHistoryAdmin):
                 ),
                 messages.SUCCESS,
             )
+        kept.delete()
         if len(imported) == 1:
             return HttpResponseRedirect(
                 reverse("admin:vacancies_vacancy_change", args=[imported[0].pk])
@@ -294,25 +348,59 @@ class VacancyAdmin(SimpleHistoryAdmin):
         )
 
 
-def _sources(form: NoticeImportForm) -> tuple[list[tuple[str, str]], list[str]]:
+def _kept_preview(request) -> ImportPreview | None:
+    """The preview this editor confirms, if the token is genuine, theirs and recent."""
+    try:
+        key = signing.loads(request.POST.get("token", ""), salt=PREVIEW_SALT)
+    except signing.BadSignature:
+        return None
+    return ImportPreview.objects.filter(
+        pk=key, user=request.user, created_at__gte=timezone.now() - PREVIEW_MAX_AGE
+    ).first()
+
+
+def _too_much_sent_message() -> str:
+    return _(
+        "Too much was sent at once: one import takes at most %(files)d files of %(size)s "
+        "each, and a pasted notice of at most %(characters)s characters."
+    ) % {
+        "files": NOTICE_IMPORT_MAX_FILES,
+        "size": NOTICE_MAX_SIZE,
+        "characters": number_format(PASTED_NOTICE_MAX_LENGTH, force_grouping=True),
+    }
+
+
+def _out_of_time(name: str) -> str:
+    return _(
+        "%(name)s: not read, the import already took %(seconds)d seconds: import fewer "
+        "files at once."
+    ) % {"name": name, "seconds": IMPORT_READING_SECONDS}
+
+
+def _sources(form: NoticeImportForm, deadline: float) -> tuple[list[tuple[str, str]], list[str]]:
     """(name, text) for each uploaded file and the pasted text, and a sentence for each
     file that cannot be read as text."""
     sources, problems = [], []
     for upload in form.cleaned_data["files"]:
-        data = upload.read()
+        name = printable_name(upload.name)
+        if monotonic() > deadline:
+            problems.append(_out_of_time(name))
+            continue
         try:
-            text = text_from_pdf(data) if upload.name.lower().endswith(".pdf") else None
-            sources.append((upload.name, text or decode_notice(data)))
+            sources.append((name, notice_text_from_file(name, upload.read())))
         except NoticeParseError as error:
-            problems.append(_("%(name)s: %(error)s") % {"name": upload.name, "error": error})
+            problems.append(_("%(name)s: %(error)s") % {"name": name, "error": error})
     if form.cleaned_data["text"].strip():
         sources.append((_("pasted text"), form.cleaned_data["text"]))
     return sources, problems
 
 
-def _previews(sources: list[tuple[str, str]]):
+def _previews(sources: list[tuple[str, str]], deadline: float):
     previews, problems = [], []
     for name, text in sources:
+        if monotonic() > deadline:
+            problems.append(_out_of_time(name))
+            continue
         try:
             previews.append((name, preview_notice(text=text)))
         except NoticeParseError as error:
@@ -324,6 +412,12 @@ def _previews(sources: list[tuple[str, str]]):
             % {"reference": reference}
         )
     return previews, problems
+
+
+def _is_key(value) -> bool:
+    """Could ``value``, from an address, be a primary key? Anything else is not found."""
+    value = str(value)
+    return value.isascii() and value.isdecimal() and len(value) <= 18
 
 
 def _warnings_of(vacancy: Vacancy) -> tuple[str, ...]:

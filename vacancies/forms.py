@@ -10,10 +10,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Vacancy
+from .notice_files import NOTICE_MAX_BYTES, NOTICE_SUFFIXES
 
-# PDF notices of a few pages weigh a few hundred kilobytes; text ones, tens.
-NOTICE_MAX_BYTES = 5_000_000
-NOTICE_MAX_SIZE = "5 MB"
+NOTICE_MAX_SIZE = "5 MB"  # NOTICE_MAX_BYTES, as editors read it
+# One import reads its files within a request: a batch larger than this is imported with
+# import_notices. Django itself refuses more than DATA_UPLOAD_MAX_NUMBER_FILES files.
+NOTICE_IMPORT_MAX_FILES = 20
+PASTED_NOTICE_MAX_LENGTH = 500_000
 _HEADING = re.compile(r"^## ?(.*)$", re.MULTILINE)
 
 
@@ -141,27 +144,36 @@ class MultipleFileField(forms.FileField):
 class NoticeImportForm(forms.Form):
     """One or more notice files (text or PDF), or a notice's text pasted in."""
 
-    ACCEPTED_SUFFIXES = (".txt", ".pdf")
-
     files = MultipleFileField(
         label=_("Notice files"),
         required=False,
         # Lazy to the end, so that the sentence follows the editor's language.
         help_text=format_lazy(
-            _("Text (.txt) or PDF files, up to {size} each."), size=NOTICE_MAX_SIZE
+            _("Text (.txt) or PDF files, up to {size} each and {count} at a time."),
+            size=NOTICE_MAX_SIZE,
+            count=NOTICE_IMPORT_MAX_FILES,
         ),
     )
     text = forms.CharField(
         label=_("Or paste a notice"),
         required=False,
-        max_length=500_000,
+        max_length=PASTED_NOTICE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12, "class": "vLargeTextField"}),
     )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
+        if len(files) > NOTICE_IMPORT_MAX_FILES:
+            raise ValidationError(
+                _(
+                    "One import takes at most %(most)d files: you chose %(count)d. Import them "
+                    "in several goes."
+                ),
+                params={"most": NOTICE_IMPORT_MAX_FILES, "count": len(files)},
+                code="too_many_files",
+            )
         for upload in files:
-            if not upload.name.lower().endswith(self.ACCEPTED_SUFFIXES):
+            if not upload.name.lower().endswith(NOTICE_SUFFIXES):
                 raise ValidationError(
                     _("“%(name)s” is neither a text (.txt) nor a PDF file."),
                     params={"name": upload.name},

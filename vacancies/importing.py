@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from .checks import consistency_warnings
 from .models import Location, Vacancy
+from .notice_files import notice_text_from_file, printable_name
 from .parsing import Location as ParsedLocation
-from .parsing import Notice, NoticeParseError, decode_notice, parse_notice
+from .parsing import Notice, NoticeParseError, parse_notice
 
 
 class Outcome(enum.StrEnum):
@@ -145,7 +146,9 @@ def import_notice_file(path: Path, *, publish: bool = True) -> FileImport:
     """Import one file; a file that cannot be read, parsed or saved is reported, not raised."""
     try:
         result = vacancy_upsert_from_notice(
-            text=decode_notice(path.read_bytes()), source_name=path.name, publish=publish
+            text=notice_text_from_file(path.name, path.read_bytes()),
+            source_name=path.name,
+            publish=publish,
         )
     except NoticeParseError as error:
         return FileImport(path, error=str(error))
@@ -201,10 +204,10 @@ def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
         setattr(vacancy, name, value)
     vacancy.source_text = notice.text
     vacancy.source_sha256 = digest
-    vacancy.source_name = source_name[:255]
+    vacancy.source_name = printable_name(source_name)
     locations = _locations([notice.primary_location, *notice.other_locations])
     vacancy.primary_location = locations[0]
-    vacancy._change_reason = f"Imported from {source_name}"[:100]  # kept in its history
+    vacancy._change_reason = f"Imported from {vacancy.source_name}"[:100]  # kept in its history
     vacancy.save()
     others = [location for location in locations[1:] if location is not None]
     if outcome == Outcome.CREATED:

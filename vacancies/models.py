@@ -1,7 +1,10 @@
+import uuid
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import CombinedExpression
@@ -39,6 +42,11 @@ class Location(models.Model):
         if get_language() == "fr":
             return f"{self.city_fr or self.city}, {self.country_fr or self.country}"
         return str(self)
+
+
+# What a reference can be: the digits notices give ('260063'), or letters, digits and dashes
+# for one typed in the admin. Vacancy addresses accept only this (vacancies/urls.py).
+REFERENCE_PATTERN = r"[0-9A-Za-z][0-9A-Za-z-]{0,15}"
 
 
 # When a vacancy closes, as one sortable value: a post without a deadline closes never,
@@ -137,7 +145,20 @@ class Vacancy(models.Model):
         MEDIUM = "medium", _("Medium risk")
         LOW = "low", _("Low risk")
 
-    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    reference = models.CharField(
+        _("reference"),
+        max_length=16,
+        unique=True,
+        validators=[
+            RegexValidator(
+                f"^{REFERENCE_PATTERN}$",
+                _(
+                    "A reference is made of letters, digits and dashes, and starts with one "
+                    "of the first two."
+                ),
+            )
+        ],
+    )
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
     organisation_en = models.CharField(_("organisation (English)"), max_length=200, blank=True)
@@ -319,3 +340,26 @@ class Vacancy(models.Model):
     @property
     def is_open(self):
         return self.deadline is None or self.deadline >= timezone.now()
+
+
+class ImportPreview(models.Model):
+    """Notices an editor has read in the admin's import and not saved yet.
+
+    The texts stay here, on the server, between the preview and the editor's choice to
+    save them: what is saved is exactly what was shown, however large, and nothing of it
+    travels back and forth through the browser. A preview belongs to the editor who made it
+    and is deleted once saved, or a day later.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # [[file name, notice text], ...] in the order shown.
+    sources = models.JSONField()
+
+    class Meta:
+        verbose_name = _("import preview")
+        verbose_name_plural = _("import previews")
+
+    def __str__(self):
+        return ", ".join(name for name, _text in self.sources)

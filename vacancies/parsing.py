@@ -13,7 +13,6 @@ This module is pure Python: no ORM, no Django settings. ``parse_notice`` returns
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -241,26 +240,6 @@ def decode_notice(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise NoticeParseError("the file is neither UTF-8 nor Windows-1252 text") from None
-
-
-def text_from_pdf(data: bytes) -> str:
-    """The text of a PDF notice, page after page (a form feed between pages, as text
-    extracted by other tools has, so that page numbers are recognised and dropped)."""
-    from pypdf import PdfReader  # imported here: only uploads of PDF files need it
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise NoticeParseError("the PDF is protected by a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except NoticeParseError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise NoticeParseError(f"the PDF cannot be read ({error})") from None
-    if not any(page.strip() for page in pages):
-        raise NoticeParseError("the PDF holds no text (a scanned image needs OCR first)")
-    return "\n\f".join(pages)
 
 
 def normalise_text(text: str) -> str:

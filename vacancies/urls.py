@@ -1,13 +1,29 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.utils.translation import pgettext_lazy
 
 from . import views
+from .models import REFERENCE_PATTERN
+
+
+class ReferenceConverter:
+    """A vacancy's reference in its address: anything else is a page that does not exist."""
+
+    regex = REFERENCE_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
 
 app_name = "vacancies"
 urlpatterns = [
     path("", views.vacancy_list, name="list"),
     path(
-        pgettext_lazy("URL path of a vacancy", "vacancies/<str:reference>/"),
+        pgettext_lazy("URL path of a vacancy", "vacancies/<reference:reference>/"),
         views.vacancy_detail,
         name="detail",
     ),

@@ -35,7 +35,8 @@ from django.utils import timezone
 from vacancies.counting_cache import forget_counts
 from vacancies.importing import source_digest, vacancy_fields_from_notice
 from vacancies.models import Location, Vacancy
-from vacancies.parsing import decode_notice, parse_notice
+from vacancies.notice_files import notice_text_from_file
+from vacancies.parsing import parse_notice
 
 GENERATED = "generated"
 SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "notices"
@@ -388,7 +389,7 @@ def _column_of(vacancy: Vacancy, name: str) -> RawSQL:
 def _samples() -> list[Sample]:
     samples = []
     for path in sorted(SAMPLES.glob("*.txt")):
-        text = decode_notice(path.read_bytes())
+        text = notice_text_from_file(path.name, path.read_bytes())
         notice = parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
         samples.append(Sample(notice.reference, text, vacancy_fields_from_notice(notice)))
     if not samples:

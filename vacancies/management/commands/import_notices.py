@@ -6,11 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from vacancies.importing import import_notice_files
+from vacancies.notice_files import NOTICE_SUFFIXES
 
 
 class Command(BaseCommand):
     help = (
-        "Import vacancy notice files (or every .txt file in the folders given). Each file is "
+        "Import vacancy notice files, text or PDF (or every .txt and .pdf file in the folders "
+        "given). Each file is "
         "saved in its own transaction; re-importing a reference updates that vacancy."
     )
 
@@ -61,11 +63,13 @@ class Command(BaseCommand):
 
 
 def _notice_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(files to import, paths that do not exist); folders give their .txt files, sorted."""
+    """(files to import, paths that do not exist); folders give their notice files, sorted."""
     files, missing = [], []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix == ".txt")
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in NOTICE_SUFFIXES
+            )
         elif path.exists():
             files.append(path)
         else:

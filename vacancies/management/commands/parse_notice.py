@@ -4,7 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from vacancies.parsing import Notice, NoticeParseError, parse_notice_bytes
+from vacancies.notice_files import notice_text_from_file
+from vacancies.parsing import Notice, NoticeParseError, parse_notice
 
 
 class Command(BaseCommand):
@@ -25,7 +26,11 @@ class Command(BaseCommand):
         failures = 0
         for path in files:
             try:
-                notice = parse_notice_bytes(_read(path), time_zone=settings.NOTICE_TIME_ZONE)
+                notice = parse_notice(
+                    notice_text_from_file(path.name, _read(path)),
+                    time_zone=settings.NOTICE_TIME_ZONE,
+                    time_limit=settings.NOTICE_PARSE_SECONDS,
+                )
             except NoticeParseError as error:
                 failures += 1
                 self.stderr.write(f"{path}: {error}")
