@@ -583,6 +583,67 @@ def test_an_earlier_version_can_be_viewed_and_restored(editor_client):
     )
 
 
+def _history_page(client, vacancy):
+    url = reverse("admin:vacancies_vacancy_history", args=[vacancy.pk])
+    return client.get(url).content.decode()
+
+
+# The HR editors' group comes from a migration: restored after this test empties the tables.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("who", ["hr editor", "superuser"])
+def test_restoring_a_version_works_through_the_history_page_as_on_the_server(
+    client, editor, admin_user, who
+):
+    # No test transaction around this one: the restore runs as it does under gunicorn.
+    client.force_login(editor if who == "hr editor" else admin_user)
+    vacancy = imported()
+    original = vacancy.history.first()
+    data = change_form(client, vacancy, title_en="A wrong title")
+    client.post(reverse("admin:vacancies_vacancy_change", args=[vacancy.pk]), data)
+    history = _history_page(client, vacancy)
+    version_url = reverse(
+        "admin:vacancies_vacancy_simple_history", args=[vacancy.pk, original.history_id]
+    )
+    assert f'href="{version_url}"' in history
+    page = client.get(version_url).content.decode()
+    response = client.post(version_url, form_data(page, form_id="historicalvacancy_form"))
+    assert response.status_code == 302
+    assert Vacancy.objects.get(pk=vacancy.pk).title_en == original.title_en
+    assert vacancy.history.first().history_change_reason.startswith("Restored the version of ")
+
+
+def test_the_history_reads_as_a_person_expects(editor_client, client, admin_user):
+    vacancy = imported()
+    data = change_form(editor_client, vacancy, title_en="Project Lead", deadline_0="2099-03-17")
+    editor_client.post(reverse("admin:vacancies_vacancy_change", args=[vacancy.pk]), data)
+    html = _history_page(editor_client, vacancy)
+    assert "{#" not in html and "#}" not in html and "inline style" not in html
+    assert "Changed in the admin" in html and "None" not in html
+    assert re.search(r"\d{1,2} \w+ \d{4}, \d\d:\d\d CES?T", html)  # the site's zone, named
+    assert not re.search(r"\d\d:\d\d:\d\d\.\d+", html)  # no microseconds
+    # HR editors may not open user pages: the name is not a link for them.
+    assert "/admin/auth/user/" not in html and "editor" in html
+    client.force_login(admin_user)
+    assert "/admin/auth/user/" in _history_page(client, vacancy)
+
+
+def test_saving_or_archiving_without_a_change_adds_no_empty_version(editor_client):
+    vacancy = imported()
+    editor_client.post(
+        reverse("admin:vacancies_vacancy_change", args=[vacancy.pk]),
+        change_form(editor_client, vacancy),
+    )
+    assert vacancy.history.count() == 1
+    for _ in range(2):
+        response = editor_client.post(
+            reverse("admin:vacancies_vacancy_changelist"),
+            {"action": "archive", "_selected_action": [vacancy.pk]},
+            follow=True,
+        )
+    assert vacancy.history.count() == 2
+    assert "Archived 0 vacancies. 1 was already so." in response.content.decode()
+
+
 def test_import_notices_is_recorded_too():
     from django.core.management import call_command
 

@@ -1,6 +1,6 @@
 """The HR editors' admin: import, check, edit, publish and archive notices."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from time import monotonic
 
 from django.contrib import admin, messages
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .forms import (
     NOTICE_IMPORT_MAX_FILES,
@@ -29,6 +30,7 @@ from .importing import notice_warnings, preview_notice, read_notice, vacancy_ups
 from .models import ImportPreview, Location, Vacancy
 from .notice_files import notice_text_from_file, printable_name
 from .parsing import NoticeParseError
+from .templatetags.vacancies import site_time
 
 # The texts an editor previewed are kept on the server (ImportPreview) under a signed key,
 # so that what is saved is exactly what was shown.
@@ -186,10 +188,16 @@ class VacancyAdmin(SimpleHistoryAdmin):
         """An earlier version, shown as a form; saving it restores it."""
         if not (_is_key(object_id) and _is_key(version_id)):
             raise Http404
+        request.restoring_version = Vacancy.history.filter(
+            id=object_id, history_id=version_id
+        ).first()
         # Saved as the change form saves, in one transaction: the check that nobody saved
         # the vacancy meanwhile locks its row until the restored version is written.
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _VersionChanges(self.model, historical_record)
 
     def get_readonly_fields(self, request, obj=None):
         # The reference names the vacancy everywhere, imports included: set once.
@@ -197,8 +205,17 @@ class VacancyAdmin(SimpleHistoryAdmin):
         return [*fields, "reference"] if obj is not None else fields
 
     def save_model(self, request, obj, form, change):
+        restoring = getattr(request, "restoring_version", None)
+        if change and restoring is None and not form.has_changed():
+            return  # saved unchanged: no new version to record
         if obj.status == Vacancy.Status.PUBLISHED:
             obj.publish()
+        if restoring is not None:
+            obj._change_reason = _("Restored the version of %(when)s") % {
+                "when": site_time(restoring.history_date)
+            }
+        else:
+            obj._change_reason = _("Changed in the admin") if change else _("Added in the admin")
         super().save_model(request, obj, form, change)
 
     @admin.action(
@@ -214,18 +231,26 @@ class VacancyAdmin(SimpleHistoryAdmin):
         self._change_status(request, queryset, Vacancy.archive, _("Archived"))
 
     def _change_status(self, request, queryset, change, reason):
-        # One by one, through save(), so that each change enters the vacancy's history.
+        # One by one, through save(), so that each change enters the vacancy's history;
+        # a vacancy already in that state is left alone, without an empty version.
+        count = unchanged = 0
         for vacancy in queryset:
+            status = vacancy.status
             change(vacancy)
+            if vacancy.status == status:
+                unchanged += 1
+                continue
             vacancy._change_reason = reason
             vacancy.save()
-        count = len(queryset)
-        self.message_user(
-            request,
-            ngettext("%(reason)s %(count)d vacancy.", "%(reason)s %(count)d vacancies.", count)
-            % {"reason": reason, "count": count},
-            messages.SUCCESS,
-        )
+            count += 1
+        sentence = ngettext(
+            "%(reason)s %(count)d vacancy.", "%(reason)s %(count)d vacancies.", count
+        ) % {"reason": reason, "count": count}
+        if unchanged:
+            sentence += " " + ngettext(
+                "%(count)d was already so.", "%(count)d were already so.", unchanged
+            ) % {"count": unchanged}
+        self.message_user(request, sentence, messages.SUCCESS)
 
     # ------------------------------------------------------------------ importing
 
@@ -346,6 +371,21 @@ class VacancyAdmin(SimpleHistoryAdmin):
                 **context,
             },
         )
+
+
+class _VersionChanges(HistoricalRecordContextHelper):
+    """What changed between two versions, as an editor reads values elsewhere in the
+    admin: moments in the site's time zone, yes and no, a dash for nothing."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, datetime):
+            return site_time(value)
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if value is None or value == "":
+            return "—"
+        return value
 
 
 def _kept_preview(request) -> ImportPreview | None:

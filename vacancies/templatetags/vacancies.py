@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, override
@@ -31,6 +31,16 @@ def money(amount, currency=""):
     if get_language() == "fr":
         return f"{number}\u00a0{symbol}".strip()
     return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}".strip()
+
+
+@register.filter
+def site_time(moment):
+    """A moment in the site's time zone, to the minute, with the zone named:
+    '17 March 2099, 00:59 CET'."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 @register.filter
