@@ -10,3 +10,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     *i18n_patterns(path("", include("vacancies.urls"))),
 ]
+
+# A database that cannot be reached is a 503 page in the visitor's language (jobboard/errors.py).
+handler500 = "jobboard.errors.server_error"
