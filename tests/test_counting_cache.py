@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.test import override_settings
 from django.utils import timezone
 
+from vacancies import counting_cache
 from vacancies.filters import VacancyFilter, facets
 from vacancies.models import Location, Vacancy
 
@@ -175,7 +176,7 @@ def test_without_a_reachable_cache_the_list_is_still_counted(client, board, capl
 
     assert response.status_code == 200
     assert open_count(response.text) == 2
-    assert "The cache could not be read; counting in the database" in caplog.text
+    assert "The cache could not be told of a change; counting in the database" in caplog.text
 
 
 def test_a_cache_server_that_does_not_answer_does_not_hold_the_page_up(client, board):
@@ -200,3 +201,46 @@ def test_a_cache_server_that_does_not_answer_does_not_hold_the_page_up(client, b
     assert response.status_code == 200
     assert open_count(response.text) == 4
     assert waited < 5
+
+
+def _silent_cache_server():
+    """A socket that accepts connections and never replies, and a cache setting for it."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    host, port = silent.getsockname()
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://{host}:{port}/0",
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    return silent, caches
+
+
+def test_after_a_cache_failure_the_cache_is_left_alone_for_a_while(client, board, caplog):
+    silent, caches = _silent_cache_server()
+    with silent, override_settings(CACHES=caches):
+        started = time.monotonic()
+        client.get("/en/")
+        first = time.monotonic() - started
+        started = time.monotonic()
+        for _ in range(5):
+            assert open_count(client.get("/en/").text) == 4
+        next_five = time.monotonic() - started
+    assert first >= 0.4  # waited for the silent cache once
+    assert next_five < first  # then counted at once, without asking it
+    assert caplog.text.count("counting in the database for the next 30 s") == 1
+
+
+def test_the_cache_is_asked_again_after_the_pause_and_saves_made_meanwhile_show(
+    client, board, caplog, monkeypatch
+):
+    client.get("/en/")  # counted and cached
+    counting_cache.pause.failed("read", ConnectionError("refused"))
+    vacancy = board["260885"]
+    vacancy.archive()
+    vacancy.save()  # the cache is not told: it is paused
+    monkeypatch.setattr(counting_cache, "CACHE_PAUSE_SECONDS", 0)
+    counting_cache.pause.failed("read", ConnectionError("refused"))  # a pause that ends now
+    assert open_count(client.get("/en/").text) == 3
+    assert "The cache answers again" in caplog.text

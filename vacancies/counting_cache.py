@@ -18,6 +18,8 @@ the entry expires, ``FACET_CACHE_SECONDS`` after it was made. A save made in one
 
 import hashlib
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -33,9 +35,53 @@ VERSION_KEY = "vacancies:board-version"
 ENTRY_FORMAT = 1
 
 logger = logging.getLogger(__name__)
+CACHE_PAUSE_SECONDS = 30
 
 # What the counting query returns: (facet, value, label, count) rows.
 Rows = list[tuple[str, str, str, int]]
+
+
+class _Pause:
+    """After the cache fails, it is left alone for ``CACHE_PAUSE_SECONDS``: pages are counted
+    in the database meanwhile, instead of each one waiting on a cache that does not answer.
+    Both switches are logged, once each."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._until = 0.0  # time.monotonic() before which the cache is not asked
+        self._paused = False
+
+    def allows(self) -> bool:
+        return time.monotonic() >= self._until
+
+    def failed(self, what: str, error: Exception) -> None:
+        with self._lock:
+            self._until = time.monotonic() + CACHE_PAUSE_SECONDS
+            first, self._paused = not self._paused, True
+        if first:
+            logger.warning(
+                "The cache could not be %s; counting in the database for the next %d s: %s",
+                what,
+                CACHE_PAUSE_SECONDS,
+                error,
+            )
+
+    def answered(self) -> bool:
+        """Note that the cache answered; True when that ends a pause."""
+        if not self._paused:
+            return False
+        with self._lock:
+            back, self._paused = self._paused, False
+        if back:
+            logger.warning("The cache answers again: the list's counts are kept in it again.")
+        return back
+
+    def reset(self) -> None:
+        with self._lock:
+            self._until, self._paused = 0.0, False
+
+
+pause = _Pause()
 
 
 def counted_rows(
@@ -45,14 +91,20 @@ def counted_rows(
 
     ``count()`` returns the rows and the first moment after ``now`` at which they may
     differ (None: only a change to the data would change them). A cache that cannot be
-    reached is left out: the page is counted as if nothing were cached.
+    reached is left out for a while: the page is counted as if nothing were cached.
     """
+    if not pause.allows():
+        return count()[0]
     try:
         key = _key(key_parts)
         entry = cache.get(key)
     except Exception as error:  # whatever the backend raises: the counts do not need it
-        logger.warning("The cache could not be read; counting in the database: %s", error)
+        pause.failed("read", error)
         return count()[0]
+    if pause.answered():
+        # Saves made during the pause could not tell the cache: start a new version.
+        _new_version()
+        key, entry = _key(key_parts), None
     if entry is not None:
         valid_until, rows = entry
         if valid_until is None or now.timestamp() < valid_until:
@@ -66,7 +118,7 @@ def counted_rows(
         try:
             cache.set(key, (valid_until, rows), timeout)
         except Exception as error:
-            logger.warning("The cache could not be written: %s", error)
+            pause.failed("written", error)
     return rows
 
 
@@ -109,8 +161,10 @@ def _key(key_parts):
 
 def _new_version():
     version = uuid.uuid4().hex
+    if not pause.allows():
+        return version  # a new one is made when the cache answers again
     try:
         cache.set(VERSION_KEY, version, timeout=None)
     except Exception as error:  # a save must not fail for the cache: its entries expire
-        logger.warning("The cache could not be told of a change: %s", error)
+        pause.failed("told of a change", error)
     return version
