@@ -28,8 +28,8 @@ serve: export DJANGO_DEBUG =
 serve: $(INSTALLED) $(TRANSLATIONS)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input
-	$(VENV)/bin/gunicorn jobboard.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile -
+	$(VENV)/bin/gunicorn jobboard.wsgi --config jobboard/gunicorn.conf.py \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: $(INSTALLED) $(TRANSLATIONS)
 	$(VENV)/bin/ruff check .

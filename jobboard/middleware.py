@@ -21,3 +21,21 @@ class RefuseNullCharactersMiddleware:
         if any("\x00" in name or "\x00" in "".join(values) for name, values in request.GET.lists()):
             raise BadRequest("The query string holds a NUL character.")
         return self.get_response(request)
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD request is answered as GET is, headers only: the body goes here, so that
+    no server has to drop it (gunicorn warns for each one it drops)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
+        return response

@@ -1,8 +1,11 @@
 import os
+import socket
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -62,3 +65,62 @@ def board():
         Vacancy.objects.filter(reference=reference).update(deadline=now + timedelta(days=days))
     Vacancy.objects.filter(reference="260280").update(deadline=now - timedelta(days=3))
     return {vacancy.reference: vacancy for vacancy in Vacancy.objects.all()}
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Start gunicorn as `make serve` does, with ``env`` added to this environment (a None
+    value removes a variable); returns (base URL, path of its log). Stopped after the test.
+
+    It serves the tests' database (the test needs a django_db mark), unless ``env`` names
+    another: it sees what the test committed, so with a plain django_db mark, no rows.
+    """
+    processes = []
+
+    def start(env=None):
+        env = env or {}
+        environment = dict(os.environ)
+        if "DATABASE_URL" not in env:
+            environment["DATABASE_URL"] = _test_database_url()
+        for name, value in env.items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = str(value)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        log = tmp_path / f"gunicorn-{port}.log"
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [str(gunicorn), "jobboard.wsgi", "--config", "jobboard/gunicorn.conf.py"]
+        command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-"]
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                command,
+                cwd=settings.BASE_DIR,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append(process)
+        for _ in range(150):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        return f"http://127.0.0.1:{port}", log
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    connection.ensure_connection()  # the embedded server fills in where it listens
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = quote(str(db["HOST"]), safe="")
+    return f"postgres://{db['USER']}{password}@{host}:{db['PORT']}/{db['NAME']}"

@@ -8,10 +8,8 @@ The server is gunicorn, as `make serve` runs it, in front of a PostgreSQL server
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -25,12 +23,6 @@ from jobboard import embedded_postgres
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux", reason="starts a PostgreSQL server of its own (Linux)"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _pg_ctl(data_dir: Path, *args: str) -> None:
@@ -49,46 +41,29 @@ def _get(url: str, language: str = "en") -> tuple[int, dict, str]:
 
 
 @pytest.fixture
-def site_on_its_own_database(tmp_path):
+def site_on_its_own_database(tmp_path, serve):
     """(base URL, data directory, server log) of gunicorn serving a database it alone uses."""
     data_dir = tmp_path / "postgres"
     server = embedded_postgres.ensure_server(data_dir)
     embedded_postgres.ensure_database(server, "jobboard")
     host = quote(str(server.socket_dir), safe="")
     environment = {
-        **os.environ,
         "DATABASE_URL": f"postgres://postgres@{host}:{server.port}/jobboard",
-        "DJANGO_DEBUG": "",
+        "DJANGO_DEBUG": None,
+        "TEST_REDIS_URL": None,
     }
-    environment.pop("TEST_REDIS_URL", None)
-    manage = [sys.executable, "manage.py"]
     subprocess.run(
-        [*manage, "migrate", "--no-input"], cwd=settings.BASE_DIR, env=environment, check=True,
-        capture_output=True, timeout=300,
-    )  # fmt: skip
-    port = _free_port()
-    log = tmp_path / "gunicorn.log"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(gunicorn), "jobboard.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": environment["DATABASE_URL"]},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    base, log = serve(environment)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/en/", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
         yield base, data_dir, log
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         with contextlib.suppress(subprocess.CalledProcessError):  # stopped by the test
             _pg_ctl(data_dir, "stop", "-m", "fast")
 
