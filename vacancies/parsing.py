@@ -324,7 +324,7 @@ _DESCRIPTION = re.compile(_LINE_START + r"description\W*+$", re.IGNORECASE)
 # A title line ends with its reference: 'Title-260063', 'Title – 260280', 'Title (240655)'.
 # Matched on the line reversed, from its end, so that a long line is read once: the
 # characters after the reference, the reference (reversed), then the dash or bracket.
-_REFERENCE_AT_END = re.compile(r"(?P<after>\W*+)(?P<digits>\d{5,8})(?!\d) ?(?P<mark>[-–—(])")
+_REFERENCE_AT_END = re.compile(r"(?P<after>\W*+)(?P<digits>\d{5,8})(?!\d)\s*+(?P<mark>[-–—(])")
 _LEADING_NON_WORD = re.compile(r"\W*+")
 _NOTE_PREFIX = re.compile(
     _LINE_START + r"(important note|note importante|important\s*+:)", re.IGNORECASE
@@ -342,7 +342,16 @@ def _label_of(line: str) -> tuple[str, str] | None:
     if not match or _is_banner(line):
         return None
     label = " ".join(match["label"].casefold().replace("’", "'").split())
-    return _FIELD_BY_LABEL[label], " ".join(match["value"].split()).strip(" *")
+    return _FIELD_BY_LABEL[label], _squeezed(match["value"]).strip(" *")
+
+
+def _squeezed(text: str) -> str:
+    """``text`` with each run of spaces made one. A text longer than any value is only
+    stripped: it is refused as too long anyway, and splitting it would cost the most on
+    the most hostile lines."""
+    if len(text) > 10 * max(MAX_LENGTHS.values()):
+        return text.strip()
+    return " ".join(text.split())
 
 
 def _is_banner(line: str) -> bool:
@@ -355,14 +364,13 @@ def _title_and_reference(line: str) -> tuple[str, str] | None:
     end = line.rstrip()[-1:]
     if not end or not (end.isdigit() or end in ")*"):
         return None  # cheap test first: most lines are not title lines
-    line = " ".join(line.split())
     match = _REFERENCE_AT_END.match(line[::-1])
     if not match:
         return None
     after = match["after"][::-1]
-    if match["mark"] == "(" and not after.lstrip(" ").startswith(")"):
+    if match["mark"] == "(" and not after.lstrip().startswith(")"):
         return None  # '(240655' without its closing bracket
-    title = line[: len(line) - match.end()].rstrip()
+    title = _squeezed(line[: len(line) - match.end()])
     if not title or title[-1] in "-–—(" or _label_of(line):
         return None
     # Leading punctuation ('** Title') is not part of the title, unless it is all there is.
@@ -595,6 +603,15 @@ _PENDING_BUDGET = re.compile(
 )
 
 
+def _mentions(lowered: str, pattern: re.Pattern, words: tuple[str, ...]) -> bool:
+    """Does ``pattern`` occur in the casefolded text? Each of its matches holds one of the
+    plain ``words`` and starts at most 80 characters before it: finding the words costs
+    little, and the pattern is then searched from just before the first one (most notices
+    hold none of them at all)."""
+    found = [position for position in map(lowered.find, words) if position >= 0]
+    return bool(found) and bool(pattern.search(lowered, max(0, min(found) - 80)))
+
+
 def _risk_level(lowered: str) -> str | None:
     """The level named in the first sentence that rates the duty station's risk, in the
     casefolded text ``lowered``."""
@@ -753,7 +770,8 @@ def _split_sections(lines: list[str]) -> list[tuple[str, list[str]]]:
     numbered: list[tuple[int, int, str]] = []
     previous = 0
     for index, line in enumerate(lines):
-        _check_time()
+        if not index % 32:
+            _check_time()
         if not line.lstrip(" *#")[:1].isdigit():
             continue  # cheap test first: most lines are not numbered
         found = _is_numbered_heading(line, previous)
@@ -765,7 +783,8 @@ def _split_sections(lines: list[str]) -> list[tuple[str, list[str]]]:
         starts = {index: heading for index, _, heading in numbered}
         skip_next = False
         for index, line in enumerate(lines):
-            _check_time()
+            if not index % 32:
+                _check_time()
             if skip_next:
                 skip_next = False
                 continue
@@ -779,8 +798,9 @@ def _split_sections(lines: list[str]) -> list[tuple[str, list[str]]]:
             else:
                 sections[-1][1].append(line)
     else:
-        for line in lines:
-            _check_time()
+        for index, line in enumerate(lines):
+            if not index % 32:
+                _check_time()
             text = _clean_heading(line) if _is_capitals(line) else ""
             if (
                 text
@@ -804,8 +824,9 @@ def _blocks(lines: list[str], width: int) -> list[_Block]:
     blocks: list[_Block] = []
     after_break = False
     short = 0.7 * width
-    for raw in lines:
-        _check_time()
+    for index, raw in enumerate(lines):
+        if not index % 32:
+            _check_time()
         if not raw.strip():
             after_break = True
             continue
@@ -896,7 +917,8 @@ def _parse_half(
     index = 0 if title_index is None else title_index + 1
     last_field = None
     while index < len(lines):
-        _check_time()
+        if not index % 32:
+            _check_time()
         line = lines[index]
         if _DESCRIPTION.match(line):
             body_start = index + 1
@@ -1037,12 +1059,14 @@ def _value_on_next_line(lines: list[str], index: int) -> tuple[str, int]:
 def _french_start(lines: list[str], reference: str | None, after: int) -> int | None:
     """Index of the French half's first line (its title line), or None."""
     for index in range(after, len(lines)):
-        _check_time()
+        if not index % 32:
+            _check_time()
         found = _title_and_reference(lines[index])
         if found and reference and found[1] == reference:
             return index
     for index in range(after, len(lines)):
-        _check_time()
+        if not index % 32:
+            _check_time()
         if _FRENCH_HEADER.match(lines[index]):
             # The title is the nearest line above that is not part of a risk note.
             candidate = index
@@ -1083,7 +1107,8 @@ _time_budget: ContextVar[tuple[float, float] | None] = ContextVar("time_budget",
 
 
 def _check_time() -> None:
-    """Called between lines: refuse the notice once its time budget is spent."""
+    """Refuse the notice once its time budget is spent. Called every 32 lines of each loop
+    over lines: reading the clock costs about as much as reading a line."""
     budget = _time_budget.get()
     if budget is not None and monotonic() > budget[0]:
         raise NoticeParseError(
@@ -1142,15 +1167,17 @@ def _parse(text: str, zone: ZoneInfo) -> Notice:
         raise NoticeParseError("no vacancy reference found (expected a title like 'Title-260063')")
     if not en.title:
         raise NoticeParseError("no vacancy title found")
-    english_text = "\n".join(english_lines).casefold()
-    french_text = "\n".join(lines[french:]).casefold() if french is not None else ""
+    # Casefolding keeps the lines apart, so the halves are cut from the text folded once.
     lowered = text.casefold()
+    lowered_lines = lowered.split("\n")
+    english_text = "\n".join(lowered_lines[start:french])
+    french_text = "\n".join(lowered_lines[french:]) if french is not None else ""
     return Notice(
         en=en,
         fr=fr,
         risk_level=_risk_level(english_text) or _risk_level(french_text),
-        unaccompanied=bool(_UNACCOMPANIED.search(lowered)),
-        pending_budget_approval=bool(_PENDING_BUDGET.search(lowered)),
+        unaccompanied=_mentions(lowered, _UNACCOMPANIED, ("accompan", "relocated", "non-family")),
+        pending_budget_approval=_mentions(lowered, _PENDING_BUDGET, ("budg",)),
         text=original,
     )
 
