@@ -122,8 +122,11 @@ def editor(django_user_model):
 
 @fuzzed
 @given(pairs=st.lists(st.tuples(st.sampled_from(ADMIN_PARAMETERS), values), min_size=1, max_size=4))
-def test_any_query_string_gets_an_answer_from_the_admin_list(editor, pairs):
-    assert_answers(editor.get("/admin/vacancies/vacancy/", QUERY_STRING=query_string(pairs)))
+@pytest.mark.parametrize(
+    "path", ["/admin/vacancies/vacancy/", "/admin/vacancies/location/", "/admin/"]
+)
+def test_any_query_string_gets_an_answer_from_the_admin(editor, path, pairs):
+    assert_answers(editor.get(path, QUERY_STRING=query_string(pairs)))
 
 
 @fuzzed
