@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -49,6 +50,22 @@ def manage():
         )
 
     return run
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """An HR editor's account (staff, in the "HR editors" group made by a migration)."""
+    user = django_user_model.objects.create_user("editor", password="a long editor password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="HR editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

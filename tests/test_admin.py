@@ -26,21 +26,6 @@ def notice_text(path=PROJECT_MANAGER):
     return path.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="a long editor password")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="HR editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 class _FormReader(HTMLParser):
     """The fields of a page's form, as a browser would submit them unchanged."""
 

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -188,16 +187,6 @@ def test_public_pages_show_hostile_notices_as_words(client, vacancies, page):
     harmless_html = client.get(page.format(vacancy=harmless)).content.decode()
     assert_nothing_comes_from_the_notice(hostile_html, harmless_html)
     assert "&lt;img src=x onerror=alert(1)&gt;" in hostile_html
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    editor = django_user_model.objects.create_user("editor", password="a long password 1")
-    editor.is_staff = True
-    editor.save()
-    editor.groups.add(Group.objects.get(name="HR editors"))
-    client.force_login(editor)
-    return client
 
 
 @pytest.mark.parametrize(
