@@ -1,5 +1,6 @@
-"""No address and no query string, however odd, makes the site fail: every filter parameter
-and every path that carries a value gets an answer (a page, a message or a 404), never a 5xx.
+"""No address, no query string and no upload, however odd, makes the site fail: every filter
+parameter, every path that carries a value and the import's files and text get an answer (a
+page, a message or a 404), never a 5xx.
 
 The values are generated: NUL bytes, lone surrogates and overlong UTF-8 sent as raw
 percent-encoded bytes, 10 kB values, repeated parameters, huge and negative numbers.
@@ -8,12 +9,14 @@ percent-encoded bytes, 10 kB values, repeated parameters, huge and negative numb
 from urllib.parse import quote_from_bytes
 
 import pytest
-from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vacancies.filters import VacancyFilter
+from vacancies.models import Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -110,13 +113,10 @@ def test_a_nul_in_the_query_string_is_a_bad_request_in_the_visitors_language(
 
 
 @pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="a long password 1")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="HR editors"))
+def editor_browsing(editor):
+    """An HR editor's browser: the answer to every request, whatever went wrong."""
     client = Client(raise_request_exception=False)
-    client.force_login(user)
+    client.force_login(editor)
     return client
 
 
@@ -125,8 +125,8 @@ def editor(django_user_model):
 @pytest.mark.parametrize(
     "path", ["/admin/vacancies/vacancy/", "/admin/vacancies/location/", "/admin/"]
 )
-def test_any_query_string_gets_an_answer_from_the_admin(editor, path, pairs):
-    assert_answers(editor.get(path, QUERY_STRING=query_string(pairs)))
+def test_any_query_string_gets_an_answer_from_the_admin(editor_browsing, path, pairs):
+    assert_answers(editor_browsing.get(path, QUERY_STRING=query_string(pairs)))
 
 
 @fuzzed
@@ -140,5 +140,27 @@ def test_any_query_string_gets_an_answer_from_the_admin(editor, path, pairs):
         "/admin/vacancies/location/{}/change/",
     ],
 )
-def test_any_admin_address_gets_an_answer(editor, path, value):
-    assert_answers(editor.get(path.format(quote_from_bytes(value, safe=""))))
+def test_any_admin_address_gets_an_answer(editor_browsing, path, value):
+    assert_answers(editor_browsing.get(path.format(quote_from_bytes(value, safe=""))))
+
+
+@fuzzed
+@given(
+    files=st.lists(
+        st.tuples(
+            st.text(max_size=80).map(lambda name: name + ".txt")
+            | st.text(max_size=80).map(lambda name: name + ".pdf")
+            | st.text(max_size=80),
+            st.binary(max_size=400),
+        ),
+        max_size=3,
+    ),
+    text=st.text(max_size=300),
+)
+def test_any_upload_or_paste_gets_the_import_page_with_a_reason(editor_browsing, files, text):
+    uploads = [SimpleUploadedFile(name or "x", data) for name, data in files]
+    response = editor_browsing.post(
+        reverse("admin:vacancies_vacancy_import"), {"files": uploads, "text": text}
+    )
+    assert response.status_code == 200
+    assert not Vacancy.objects.exists()

@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pdf_files import (
     decompression_bomb,
     deep_page_tree,
@@ -87,3 +89,32 @@ def test_a_pdf_still_being_read_after_the_time_limit_is_given_up(monkeypatch):
 )
 def test_file_names_are_kept_printable(name, shown):
     assert printable_name(name) == shown
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cut=st.floats(min_value=0, max_value=1),
+    noise=st.binary(min_size=1, max_size=64),
+    where=st.floats(min_value=0, max_value=1),
+)
+def test_a_damaged_pdf_is_read_or_refused_with_a_reason(cut, noise, where):
+    data = notice_pdf(NOTICE.read_text(encoding="utf-8"))
+    data = data[: max(8, int(len(data) * cut))]
+    at = int(len(data) * where)
+    data = data[:at] + noise + data[at:]
+    try:
+        text = notice_text_from_file("notice.pdf", data)
+    except NoticeParseError as error:
+        assert str(error).startswith("the ")
+    else:
+        assert isinstance(text, str)
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.text(max_size=300), data=st.binary(max_size=300))
+def test_any_file_is_read_or_refused_with_a_reason(name, data):
+    try:
+        notice_text_from_file(name, data)
+    except NoticeParseError as error:
+        assert str(error)
+    assert printable_name(name).isprintable() and len(printable_name(name)) <= 255
