@@ -33,6 +33,7 @@ serve: $(INSTALLED) $(TRANSLATIONS)
 
 test: $(INSTALLED) $(TRANSLATIONS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 

@@ -50,7 +50,7 @@ def main():
 def bench_parse(texts, budget):
     from django.conf import settings
 
-    from vacancies.parsing import parse_notice
+    from vacancies.notices import parse_notice
 
     affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if affinity:

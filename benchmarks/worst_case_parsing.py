@@ -77,7 +77,7 @@ def main():
     arguments.add_argument("--quick", action="store_true", help="skip the 5 MB notices")
     options = arguments.parse_args()
     sys.path.insert(0, str(BASE_DIR))
-    from vacancies.parsing import MAX_LINES, NoticeParseError, parse_notice
+    from vacancies.notices import MAX_LINES, NoticeParseError, parse_notice
 
     def seconds(text, repeat=5):
         """The best of ``repeat`` runs: the machine's noise only ever adds time."""

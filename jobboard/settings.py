@@ -19,6 +19,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from jobboard.environment import env_flag, env_int, env_list
+from vacancies.notices import DEFAULT_TIME_ZONE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -112,7 +113,7 @@ else:
             "ENGINE": "jobboard.db.embedded",
             "NAME": "jobboard",
             "USER": "postgres",
-            "DATA_DIR": EMBEDDED_POSTGRES_DIR,
+            "DATA_DIR": EMBEDDED_POSTGRES_DIR,  # type: ignore[typeddict-unknown-key]
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -173,9 +174,10 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "Europe/Brussels"
-# Time zone in which the deadlines written in notices are read.
-NOTICE_TIME_ZONE = os.environ.get("NOTICE_TIME_ZONE", "Europe/Brussels")
+# The time zone in which the deadlines written in notices are read, and in which the site
+# shows every time: the parser's own (Europe/Brussels) unless the environment names another.
+NOTICE_TIME_ZONE = os.environ.get("NOTICE_TIME_ZONE", DEFAULT_TIME_ZONE)
+TIME_ZONE = NOTICE_TIME_ZONE
 # A notice still being read after this many seconds is refused (reading is linear in the
 # text's length: a 5 MB notice takes well under a second), so that no upload holds a server
 # process for long.

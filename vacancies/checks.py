@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .parsing import Notice, NoticeHalf
+from .notices import Notice, NoticeHalf
 
 
 def consistency_warnings(

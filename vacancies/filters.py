@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cached_property
+from typing import Any
 
 import django_filters as filters
 from django import forms
@@ -20,10 +21,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .counting_cache import counted_rows
-from .models import CLOSING, Location, Vacancy, still_open
+from .models import CLOSING, CLOSING_SOON, Location, Vacancy, place_name, still_open
 
 GRADES = range(1, 31)
-ONE_WEEK = timedelta(days=7)  # "closing within 7 days"
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 NO_RISK = "none"
 
@@ -36,8 +36,11 @@ class Deadline(models.TextChoices):
 
 
 class Risk(models.TextChoices):
-    EXTREME = "extreme", _("Extreme risk")
-    HIGH = "high", _("High risk")
+    """What candidates filter by: the two levels notices use, with the vacancy's own labels,
+    or no rating at all."""
+
+    EXTREME = Vacancy.RiskLevel.EXTREME.value, Vacancy.RiskLevel.EXTREME.label
+    HIGH = Vacancy.RiskLevel.HIGH.value, Vacancy.RiskLevel.HIGH.label
     NONE = NO_RISK, _("No risk rating")
 
 
@@ -123,7 +126,7 @@ class VacancyFilter(filters.FilterSet):
 
     class Meta:
         model = Vacancy
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, *args, now=None, language=None, **kwargs):
         data = data.copy() if data is not None else {}
@@ -253,7 +256,7 @@ def search_uses_the_index(vacancy_filter: VacancyFilter):
 
 # When the counts change as time passes: at the first deadline from now (a post closes) and
 # at the first from a week ahead, less the week (a post comes within the week).
-NEXT_CHANGES = (("next closing", timedelta(0)), ("next in week", ONE_WEEK))
+NEXT_CHANGES = (("next closing", timedelta(0)), ("next in week", CLOSING_SOON))
 
 
 def _deadline_q(choice, now):
@@ -262,7 +265,7 @@ def _deadline_q(choice, now):
     if choice == Deadline.OPEN:
         return Q(still_open(now))
     if choice == Deadline.WEEK:
-        return Q(still_open(now), LessThan(CLOSING, now + ONE_WEEK))
+        return Q(still_open(now), LessThan(CLOSING, now + CLOSING_SOON))
     if choice == Deadline.CLOSED:
         return Q(LessThan(CLOSING, now))
     return Q()
@@ -337,7 +340,7 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
     conditions = vacancy_filter.conditions
     searching = vacancy_filter.search_condition is not None
     base = vacancy_filter.queryset
-    extra_columns = {}
+    extra_columns: dict[str, Any] = {}
     if searching:
         # Finding the matches is the costly part: take the page from them here, with what
         # the order needs. Otherwise an index gives the page faster in a query of its own.
@@ -496,7 +499,7 @@ def _options(rows, *, french):
     grades = [(str(grade), ("", count)) for grade, count in sorted(per_grade.items())]
     if not found["country"]:
         for names, count in found["location"].values():
-            _, country, _, country_fr = (names.split("|") + ["", "", "", ""])[:4]
+            _, country, _, country_fr = _unpacked(names)
             _, counted = found["country"].get(country, ("", 0))
             found["country"][country] = (country_fr, counted + count)
     risk_levels = {_risk_level(choice): choice for choice in Risk}
@@ -511,7 +514,7 @@ def _options(rows, *, french):
         ),
         "location": sorted(
             (
-                Option(value, _place_name(label, french=french), count)
+                Option(value, place_name(*_unpacked(label), french=french), count)
                 for value, (label, count) in found["location"].items()
             ),
             key=lambda option: option.label,
@@ -545,8 +548,7 @@ def _risk_level(choice):
     return "" if choice == Risk.NONE else choice.value
 
 
-def _place_name(names, *, french):
+def _unpacked(names: str) -> tuple[str, str, str, str]:
+    """(city, country, city_fr, country_fr) from the counting query's 'city|country|…'."""
     city, country, city_fr, country_fr = (names.split("|") + ["", "", "", ""])[:4]
-    if french:
-        return f"{city_fr or city}, {country_fr or country}"
-    return f"{city}, {country}"
+    return city, country, city_fr, country_fr

@@ -1,16 +1,19 @@
 """Forms of the HR editors' admin: editing a vacancy, and importing notices."""
 
 import re
+from typing import Any
 
 from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Vacancy
-from .notice_files import NOTICE_MAX_BYTES, NOTICE_SUFFIXES
+from .notices import NOTICE_MAX_BYTES, NOTICE_SUFFIXES
 
 NOTICE_MAX_SIZE = "5 MB"  # NOTICE_MAX_BYTES, as editors read it
 # One import reads its files within a request: a batch larger than this is imported with
@@ -51,13 +54,75 @@ class SectionsField(forms.CharField):
         return sections
 
 
+# The change form's layout: English and French side by side, the facts, the risk, the
+# sections, then the original notice. The admin shows it; the vacancy's columns in it that
+# are not read-only are what the form edits.
+VACANCY_READ_ONLY_FIELDS = [
+    "check_warnings",
+    "source_name",
+    "original_text",
+    "published_at",
+    "created_at",
+    "updated_at",
+]
+VACANCY_FIELDSETS: Any = [  # as ModelAdmin.fieldsets takes it
+    (
+        None,
+        {
+            "fields": [
+                "check_warnings",
+                ("reference", "status"),
+                ("title_en", "title_fr"),
+                ("organisation_en", "organisation_fr"),
+                ("schedule_en", "schedule_fr"),
+                "loaded_version",
+            ]
+        },
+    ),
+    (
+        gettext_lazy("Facts"),
+        {
+            "fields": [
+                ("grade_label", "grade_min", "grade_max"),
+                ("deadline", "deadline_ongoing"),
+                ("salary_amount", "salary_currency", "salary_period"),
+                "clearance",
+                "primary_location",
+                "other_locations",
+            ]
+        },
+    ),
+    (
+        gettext_lazy("Risk"),
+        {
+            "fields": [
+                "risk_level",
+                ("risk_note_en", "risk_note_fr"),
+                ("unaccompanied", "pending_budget_approval"),
+            ]
+        },
+    ),
+    (gettext_lazy("Sections"), {"fields": [("sections_en", "sections_fr")]}),
+    (
+        gettext_lazy("Original notice"),
+        {
+            "classes": ["collapse"],
+            "fields": [
+                "source_name",
+                "original_text",
+                "published_at",
+                "created_at",
+                "updated_at",
+            ],
+        },
+    ),
+]
 EDITABLE_FIELDS = [
-    "reference", "status", "title_en", "title_fr", "organisation_en", "organisation_fr",
-    "schedule_en", "schedule_fr", "grade_label", "grade_min", "grade_max", "deadline",
-    "deadline_ongoing", "salary_amount", "salary_currency", "salary_period", "clearance",
-    "primary_location", "other_locations", "risk_level", "risk_note_en", "risk_note_fr",
-    "unaccompanied", "pending_budget_approval", "sections_en", "sections_fr",
-]  # fmt: skip
+    name
+    for name in flatten_fieldsets(VACANCY_FIELDSETS)
+    if name not in VACANCY_READ_ONLY_FIELDS
+    and name in {field.name for field in Vacancy._meta.get_fields()}
+]
 
 
 class VacancyAdminForm(forms.ModelForm):
@@ -144,7 +209,8 @@ class MultipleFileField(forms.FileField):
 class NoticeImportForm(forms.Form):
     """One or more notice files (text or PDF), or a notice's text pasted in."""
 
-    files = MultipleFileField(
+    # Named as the admin's form posts it; it shadows Form.files only in the class body.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Notice files"),
         required=False,
         # Lazy to the end, so that the sentence follows the editor's language.

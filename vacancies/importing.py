@@ -8,10 +8,12 @@ import enum
 import hashlib
 import multiprocessing
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial, reduce
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
@@ -20,10 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .checks import consistency_warnings
-from .models import Location, Vacancy
-from .notice_files import notice_text_from_file, printable_name
-from .parsing import Location as ParsedLocation
-from .parsing import Notice, NoticeParseError, parse_notice
+from .models import Location, Vacancy, place_name
+from .notices import Location as ParsedLocation
+from .notices import (
+    Notice,
+    NoticeParseError,
+    Section,
+    notice_text_from_file,
+    parse_notice,
+    printable_name,
+)
 
 
 class Outcome(enum.StrEnum):
@@ -207,7 +215,8 @@ def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
     vacancy.source_name = printable_name(source_name)
     locations = _locations([notice.primary_location, *notice.other_locations])
     vacancy.primary_location = locations[0]
-    vacancy._change_reason = f"Imported from {vacancy.source_name}"[:100]  # kept in its history
+    # simple-history keeps the reason in the version it records on save().
+    vacancy._change_reason = f"Imported from {vacancy.source_name}"[:100]  # type: ignore[attr-defined]
     vacancy.save()
     others = [location for location in locations[1:] if location is not None]
     if outcome == Outcome.CREATED:
@@ -221,7 +230,7 @@ def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
     return ImportResult(vacancy, outcome, notice)
 
 
-def vacancy_fields_from_notice(notice: Notice) -> dict:
+def vacancy_fields_from_notice(notice: Notice) -> dict[str, Any]:
     """The vacancy's columns as the notice gives them ('' where a text field is missing)."""
     salary, grade = notice.salary, notice.grade
     return {
@@ -250,28 +259,32 @@ def vacancy_fields_from_notice(notice: Notice) -> dict:
     }
 
 
-def _changes(vacancy: Vacancy, notice: Notice):
+def _changes(vacancy: Vacancy, notice: Notice) -> Iterator[FieldChange]:
     """Each field the notice would change, old and new values as text."""
     for name, new in vacancy_fields_from_notice(notice).items():
         old = getattr(vacancy, name)
         if old != new:
-            field = Vacancy._meta.get_field(name)
             if name.startswith("sections_"):
                 old, new = _sections_change(old, new)
-            yield FieldChange(str(field.verbose_name), _shown(old), _shown(new))
+            yield FieldChange(_label(name), _shown(old), _shown(new))
     places = [notice.primary_location, *notice.other_locations]
-    new_places = [f"{p.city}, {p.country}" if p else "" for p in places]
+    new_places = [place_name(p.city, p.country, "", "", french=False) if p else "" for p in places]
     old_places = [str(vacancy.primary_location or "")]
     old_places += [str(location) for location in vacancy.other_locations.all()]
     if new_places[0] != old_places[0]:
-        name = str(Vacancy._meta.get_field("primary_location").verbose_name)
+        name = _label("primary_location")
         yield FieldChange(name, old_places[0], new_places[0])
     if sorted(new_places[1:]) != sorted(old_places[1:]):
-        name = str(Vacancy._meta.get_field("other_locations").verbose_name)
+        name = _label("other_locations")
         yield FieldChange(name, "; ".join(old_places[1:]), "; ".join(new_places[1:]))
 
 
-def _sections_change(old: list[dict], new: list[dict]) -> tuple[str, str]:
+def _label(name: str) -> str:
+    """A vacancy field's name as editors read it."""
+    return str(getattr(Vacancy._meta.get_field(name), "verbose_name", name))
+
+
+def _sections_change(old: list[dict[str, str]], new: list[dict[str, str]]) -> tuple[str, str]:
     """Sections as their headings; where only texts differ, which sections' texts."""
     old_headings = [section["heading"] for section in old]
     new_headings = [section["heading"] for section in new]
@@ -281,17 +294,17 @@ def _sections_change(old: list[dict], new: list[dict]) -> tuple[str, str]:
     return "", _("New text in: %(sections)s") % {"sections": " · ".join(changed)}
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
     return str(value)
 
 
-def _sections(sections) -> list[dict]:
+def _sections(sections: Iterable[Section]) -> list[dict[str, str]]:
     return [{"heading": section.heading, "text": section.text} for section in sections]
 
 

@@ -40,14 +40,18 @@ def _links_to_nowhere_as_words(state: StateCore) -> None:
         token.children = kept
 
 
+class _NoticeMarkdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+        # Every target is parsed as a link, so that the rule above can keep the words of
+        # those that lead nowhere; nh3 has the last word on schemes.
+        return True
+
+
 _MARKDOWN = (
-    MarkdownIt("zero", {"breaks": True, "html": False})
+    _NoticeMarkdown("zero", {"breaks": True, "html": False})
     .enable(["list", "emphasis", "link", "autolink", "newline"])
     .use(lambda md: md.core.ruler.push("links_to_nowhere", _links_to_nowhere_as_words))
 )
-# Every target is parsed as a link, so that the rule above can keep the words of those
-# that lead nowhere; nh3 has the last word on schemes.
-_MARKDOWN.validateLink = lambda url: True
 
 
 def _allowed_attribute(element: str, attribute: str, value: str) -> str | None:

@@ -1,5 +1,5 @@
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -15,6 +15,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def place_name(city: str, country: str, city_fr: str, country_fr: str, *, french: bool) -> str:
+    """'City, Country', in French where the French names are known: how a place is named
+    on every page, in every list of choices and in the admin."""
+    if french:
+        return f"{city_fr or city}, {country_fr or country}"
+    return f"{city}, {country}"
 
 
 class Location(models.Model):
@@ -34,14 +42,13 @@ class Location(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.city}, {self.country}"
+        return place_name(self.city, self.country, "", "", french=False)
 
     @property
     def name(self):
         """'City, Country' in the active language (English where no French name is known)."""
-        if get_language() == "fr":
-            return f"{self.city_fr or self.city}, {self.country_fr or self.country}"
-        return str(self)
+        names = (self.city, self.country, self.city_fr, self.country_fr)
+        return place_name(*names, french=get_language() == "fr")
 
 
 # What a reference can be: the digits notices give ('260063'), or letters, digits and dashes
@@ -53,6 +60,10 @@ REFERENCE_PATTERN = r"[0-9A-Za-z][0-9A-Za-z-]{0,15}"
 # after all the others. Open posts are a range of it, so an index gives them in order.
 NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
 CLOSING = Coalesce("deadline", models.Value(NO_DEADLINE, output_field=models.DateTimeField()))
+
+
+# "Closing within 7 days": the list's filter, its counts and the badge on a vacancy.
+CLOSING_SOON = timedelta(days=7)
 
 
 def still_open(now):

@@ -1,5 +1,4 @@
 import html
-from datetime import timedelta
 
 from django import template
 from django.conf import settings
@@ -8,9 +7,10 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext, override
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, override
 
 from ..markup import notice_html
+from ..models import CLOSING_SOON
 
 register = template.Library()
 
@@ -31,6 +31,18 @@ def money(amount, currency=""):
     if get_language() == "fr":
         return f"{number}\u00a0{symbol}".strip()
     return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}".strip()
+
+
+# How candidates call the zones a site may read its notices in; any other zone is called by
+# the city of its name ('America/New_York': 'New York').
+_ZONE_NAMES = {"Europe/Brussels": gettext_lazy("Brussels")}
+
+
+@register.simple_tag
+def time_zone_name():
+    """The site's time zone as candidates call it: 'Brussels', 'Bruxelles'."""
+    zone = settings.TIME_ZONE
+    return _ZONE_NAMES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 @register.filter
@@ -60,7 +72,7 @@ def closes_in(deadline):
 @register.filter
 def closes_soon(deadline):
     now = timezone.now()
-    return deadline is not None and now <= deadline < now + timedelta(days=7)
+    return deadline is not None and now <= deadline < now + CLOSING_SOON
 
 
 @register.simple_tag(takes_context=True)

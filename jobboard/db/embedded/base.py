@@ -46,4 +46,4 @@ def stop_unused_server(alias: str = "default") -> None:
 
     settings_dict = settings.DATABASES[alias]
     if settings_dict["ENGINE"] == __package__:
-        embedded_postgres.stop_if_unused(settings_dict["DATA_DIR"])
+        embedded_postgres.stop_if_unused(settings_dict["DATA_DIR"])  # type: ignore[typeddict-item]

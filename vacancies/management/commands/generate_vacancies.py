@@ -22,12 +22,13 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Q, Value
+from django.db.models import Field, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 from django.utils import timezone
@@ -35,8 +36,7 @@ from django.utils import timezone
 from vacancies.counting_cache import forget_counts
 from vacancies.importing import source_digest, vacancy_fields_from_notice
 from vacancies.models import Location, Vacancy
-from vacancies.notice_files import notice_text_from_file
-from vacancies.parsing import parse_notice
+from vacancies.notices import notice_text_from_file, parse_notice
 
 GENERATED = "generated"
 SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "notices"
@@ -377,10 +377,10 @@ class _Template:
 def _column_of(vacancy: Vacancy, name: str) -> RawSQL:
     """The stored value of one of the vacancy's columns, as an expression to insert."""
     quote, meta = connection.ops.quote_name, Vacancy._meta
-    field = meta.get_field(name)
+    field = cast(Field, meta.get_field(name))
     return RawSQL(
-        f"SELECT {quote(field.column)} FROM {quote(meta.db_table)} "
-        f"WHERE {quote(meta.pk.column)} = %s",
+        f"SELECT {quote(str(field.column))} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(str(meta.pk.column))} = %s",
         [vacancy.pk],
         output_field=field,
     )

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from vacancies.importing import import_notice_files
-from vacancies.notice_files import NOTICE_SUFFIXES
+from vacancies.notices import NOTICE_SUFFIXES
 
 
 class Command(BaseCommand):

@@ -4,8 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from vacancies.notice_files import notice_text_from_file
-from vacancies.parsing import Notice, NoticeParseError, parse_notice
+from vacancies.notices import Notice, NoticeParseError, notice_text_from_file, parse_notice
 
 
 class Command(BaseCommand):

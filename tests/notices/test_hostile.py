@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vacancies.parsing import MAX_LENGTHS, MAX_LINES, NoticeParseError, parse_notice
+from vacancies.notices import MAX_LINES, NoticeParseError, parse_notice
+from vacancies.notices.header import MAX_LENGTHS
 
-NOTICES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "notices").glob("*.txt"))
+NOTICES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "notices").glob("*.txt"))
 TEXTS = [path.read_text(encoding="utf-8") for path in NOTICES]
 
 HEADER = "Security Officer-260063\nPrimary Location: Belgium-Brussels\nGrade: NATO Grade G15\n"

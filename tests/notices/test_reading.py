@@ -16,13 +16,16 @@ from pdf_files import (
     password_protected,
 )
 
-from vacancies import pdf_text
-from vacancies.notice_files import NOTICE_MAX_BYTES, notice_text_from_file, printable_name
-from vacancies.parsing import NoticeParseError, parse_notice
-
-NOTICE = (
-    Path(__file__).resolve().parent.parent / "fixtures" / "notices" / "001_fdb992f5b67e8e86.txt"
+from vacancies.notices import (
+    NOTICE_MAX_BYTES,
+    NoticeParseError,
+    notice_text_from_file,
+    parse_notice,
+    printable_name,
 )
+from vacancies.notices import pdf as pdf_text
+
+NOTICE = Path(__file__).resolve().parents[2] / "fixtures" / "notices" / "001_fdb992f5b67e8e86.txt"
 
 
 def test_a_text_file_is_decoded():

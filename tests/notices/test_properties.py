@@ -6,9 +6,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from vacancies.parsing import Notice, NoticeParseError, parse_notice_bytes
+from vacancies.notices import Notice, NoticeParseError, parse_notice_bytes
 
-NOTICES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "notices").glob("*.txt"))
+NOTICES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "notices").glob("*.txt"))
 TEXTS = [path.read_text(encoding="utf-8") for path in NOTICES]
 
 notice_texts = st.sampled_from(TEXTS)

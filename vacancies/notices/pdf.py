@@ -2,7 +2,7 @@
 
 A PDF is a program of sorts: a few hundred kilobytes can unpack into gigabytes, or declare
 hundreds of thousands of pages. So the reading happens in a child process (``python -m
-vacancies.pdf_text``) that limits its own memory and processor time, and that this process
+vacancies.notices.pdf``) that limits its own memory and processor time, and that this process
 stops waiting for after ``PDF_SECONDS``. Whatever goes wrong there (a broken file, a
 password, a decompression bomb, a page tree without end) comes back as a
 ``NoticeParseError`` with a sentence for the person who sent the file.
@@ -16,8 +16,9 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from .parsing import NoticeParseError
+from .errors import NoticeParseError
 
 # A notice is a few pages; printed from a browser, a long one runs to a dozen.
 MAX_PDF_PAGES = 50
@@ -58,7 +59,7 @@ def text_from_pdf(data: bytes) -> str:
         ) from None
     if "error" in answer:
         raise NoticeParseError(answer["error"])
-    return answer["text"]
+    return str(answer["text"])
 
 
 def _read(data: bytes) -> str:
@@ -68,7 +69,8 @@ def _read(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         raise NoticeParseError("the PDF is protected by a password")
-    declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+    root: Any = reader.trailer["/Root"]  # a dictionary, as pypdf reads it
+    declared = root["/Pages"].get("/Count", 0)
     if not isinstance(declared, int) or declared > MAX_PDF_PAGES:
         raise NoticeParseError(_too_many_pages(declared))
     if len(reader.pages) > MAX_PDF_PAGES:  # the page tree may hold more than it declares
