@@ -13,6 +13,7 @@ from pdf_files import many_pages, notice_pdf
 from vacancies.importing import Outcome, source_digest, vacancy_upsert_from_notice
 from vacancies.models import Location, Vacancy
 from vacancies.notices import NoticeParseError
+from vacancies.services import OnImport
 
 NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
 SAMPLE = NOTICES / "000_0f606890594e4ec3.txt"
@@ -77,8 +78,37 @@ def test_original_text_is_kept_verbatim_with_its_sha256():
 def test_imported_vacancies_are_published_unless_draft_is_asked():
     assert import_text(SAMPLE.read_text(encoding="utf-8")).vacancy.status == "published"
     other = (NOTICES / "002_0713b456fdec9bde.txt").read_text(encoding="utf-8")
-    draft = import_text(other, publish=False).vacancy
+    draft = import_text(other, on_import=OnImport.DRAFT).vacancy
     assert draft.status == "draft" and draft.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("on_import", "status"),
+    [
+        (OnImport.DRAFT, "archived"),
+        (OnImport.PUBLISH_NEW, "archived"),
+        (OnImport.PUBLISH, "published"),
+    ],
+)
+def test_reimporting_keeps_the_status_unless_publishing_is_asked(on_import, status):
+    text = SAMPLE.read_text(encoding="utf-8")
+    vacancy = import_text(text).vacancy
+    vacancy.archive()
+    vacancy.save()
+    changed = text.replace("Full-time", "Full time", 1)
+    assert import_text(changed, on_import=on_import).vacancy.status == status
+    assert import_text(changed, on_import=on_import).outcome == Outcome.UNCHANGED
+    versions = list(vacancy.history.values_list("status", flat=True))
+    assert versions == [status, "archived", "published"], "one version per change, none empty"
+
+
+def test_publishing_an_unchanged_draft_publishes_it_in_one_version():
+    text = SAMPLE.read_text(encoding="utf-8")
+    draft = import_text(text, on_import=OnImport.DRAFT).vacancy
+    result = import_text(text, on_import=OnImport.PUBLISH)
+    assert (result.outcome, result.vacancy.status) == (Outcome.UNCHANGED, "published")
+    assert draft.history.first().history_change_reason == "Published"
+    assert draft.history.count() == 2
 
 
 def test_reimporting_the_same_text_changes_nothing():

@@ -32,6 +32,7 @@ from .forms import (
 from .importing import notice_warnings, preview_notice, read_notice, vacancy_upsert_from_notice
 from .models import ImportPreview, Location, Vacancy
 from .notices import NoticeParseError, notice_text_from_file, printable_name
+from .services import OnImport, vacancy_set_status
 from .templatetags.vacancies import site_time
 
 # The texts an editor previewed are kept on the server (ImportPreview) under a signed key,
@@ -166,27 +167,18 @@ class VacancyAdmin(SimpleHistoryAdmin):
         description=gettext_lazy("Publish the selected vacancies"), permissions=["change"]
     )
     def publish(self, request, queryset):
-        self._change_status(request, queryset, Vacancy.publish, _("Published"))
+        self._change_status(request, queryset, Vacancy.Status.PUBLISHED, _("Published"))
 
     @admin.action(
         description=gettext_lazy("Archive the selected vacancies"), permissions=["change"]
     )
     def archive(self, request, queryset):
-        self._change_status(request, queryset, Vacancy.archive, _("Archived"))
+        self._change_status(request, queryset, Vacancy.Status.ARCHIVED, _("Archived"))
 
-    def _change_status(self, request, queryset, change, reason):
-        # One by one, through save(), so that each change enters the vacancy's history;
-        # a vacancy already in that state is left alone, without an empty version.
-        count = unchanged = 0
-        for vacancy in queryset:
-            status = vacancy.status
-            change(vacancy)
-            if vacancy.status == status:
-                unchanged += 1
-                continue
-            vacancy._change_reason = reason
-            vacancy.save()
-            count += 1
+    def _change_status(self, request, queryset, status, reason):
+        # One by one, so that each change enters the vacancy's history.
+        changed = [vacancy_set_status(vacancy, status, reason=reason) for vacancy in queryset]
+        count, unchanged = changed.count(True), changed.count(False)
         sentence = ngettext(
             "%(reason)s %(count)d vacancy.", "%(reason)s %(count)d vacancies.", count
         ) % {"reason": reason, "count": count}
@@ -266,11 +258,13 @@ class VacancyAdmin(SimpleHistoryAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:vacancies_vacancy_import"))
-        publish = request.POST["confirm"] == "publish"
+        on_import = OnImport.PUBLISH if request.POST["confirm"] == "publish" else OnImport.DRAFT
         imported = []
         for name, text in kept.sources:
             try:
-                result = vacancy_upsert_from_notice(text=text, source_name=name, publish=publish)
+                result = vacancy_upsert_from_notice(
+                    text=text, source_name=name, on_import=on_import
+                )
             except (NoticeParseError, DatabaseError) as error:
                 # Each notice is saved in its own transaction: the others stand.
                 self.message_user(
@@ -280,10 +274,6 @@ class VacancyAdmin(SimpleHistoryAdmin):
                 )
                 continue
             vacancy = result.vacancy
-            if publish and vacancy.status != Vacancy.Status.PUBLISHED:
-                vacancy.publish()
-                vacancy._change_reason = _("Published")
-                vacancy.save()
             imported.append(vacancy)
             self.message_user(
                 request,

@@ -32,6 +32,7 @@ from .notices import (
     parse_notice,
     printable_name,
 )
+from .services import OnImport, vacancy_set_status
 
 
 class Outcome(enum.StrEnum):
@@ -100,21 +101,22 @@ def read_notice(text: str) -> Notice:
 
 
 def vacancy_upsert_from_notice(
-    *, text: str, source_name: str, publish: bool = True
+    *, text: str, source_name: str, on_import: OnImport = OnImport.PUBLISH_NEW
 ) -> ImportResult:
     """Parse ``text`` and create or update the vacancy with its reference.
 
-    A reference seen before is updated in place (its publication status is kept); the
-    same text again changes nothing. Raises ``NoticeParseError`` when the text is not a
-    readable notice, before anything is written.
+    A reference seen before is updated in place; the same text again changes nothing.
+    ``on_import`` says what becomes of the vacancy's publication (vacancies/services.py).
+    Raises ``NoticeParseError`` when the text is not a readable notice, before anything
+    is written.
     """
     notice = read_notice(text)
     try:
-        result = _save(notice, source_name=source_name, publish=publish)
+        result = _save(notice, source_name=source_name, on_import=on_import)
     except IntegrityError:
         # Another import created the same reference between our read and our write:
         # run again, now as an update.
-        result = _save(notice, source_name=source_name, publish=publish)
+        result = _save(notice, source_name=source_name, on_import=on_import)
     warnings = notice_warnings(notice, duty_station=result.vacancy.primary_location)
     return ImportResult(result.vacancy, result.outcome, notice, warnings)
 
@@ -150,13 +152,13 @@ def notice_warnings(notice: Notice, *, duty_station: Location | None = None) -> 
     return (*notice.warnings, *consistency_warnings(notice, french_names=french_names))
 
 
-def import_notice_file(path: Path, *, publish: bool = True) -> FileImport:
+def import_notice_file(path: Path, *, on_import: OnImport = OnImport.PUBLISH_NEW) -> FileImport:
     """Import one file; a file that cannot be read, parsed or saved is reported, not raised."""
     try:
         result = vacancy_upsert_from_notice(
             text=notice_text_from_file(path.name, path.read_bytes()),
             source_name=path.name,
-            publish=publish,
+            on_import=on_import,
         )
     except NoticeParseError as error:
         return FileImport(path, error=str(error))
@@ -173,7 +175,7 @@ def import_notice_file(path: Path, *, publish: bool = True) -> FileImport:
 
 
 def import_notice_files(
-    paths: Sequence[Path], *, publish: bool = True, jobs: int = 1
+    paths: Sequence[Path], *, on_import: OnImport = OnImport.PUBLISH_NEW, jobs: int = 1
 ) -> Iterator[FileImport]:
     """Import files one by one, each in its own transaction, yielding results in order.
 
@@ -183,30 +185,33 @@ def import_notice_files(
     """
     if jobs <= 1 or len(paths) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
         for path in paths:
-            yield import_notice_file(path, publish=publish)
+            yield import_notice_file(path, on_import=on_import)
         return
     # The server must be up before forking (so that it is started, and later stopped, by
     # this process), and no connection may be shared with the workers.
     connection.ensure_connection()
     connections.close_all()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(partial(import_notice_file, publish=publish), paths, chunksize=4)
+        yield from pool.imap(partial(import_notice_file, on_import=on_import), paths, chunksize=4)
 
 
 @transaction.atomic
-def _save(notice: Notice, *, source_name: str, publish: bool) -> ImportResult:
+def _save(notice: Notice, *, source_name: str, on_import: OnImport) -> ImportResult:
     digest = source_digest(notice.text)
     vacancy = Vacancy.objects.select_for_update().filter(reference=notice.reference).first()
     if vacancy is not None and vacancy.source_sha256 == digest:
+        if on_import is OnImport.PUBLISH:
+            vacancy_set_status(vacancy, Vacancy.Status.PUBLISHED, reason=_("Published"))
         return ImportResult(vacancy, Outcome.UNCHANGED, notice)
 
     outcome = Outcome.UPDATED
     if vacancy is None:
         outcome = Outcome.CREATED
         vacancy = Vacancy(reference=notice.reference)
-        if publish:
-            vacancy.status = Vacancy.Status.PUBLISHED
-            vacancy.published_at = timezone.now()
+        if on_import is not OnImport.DRAFT:
+            vacancy.publish()
+    elif on_import is OnImport.PUBLISH:
+        vacancy.publish()
 
     for name, value in vacancy_fields_from_notice(notice).items():
         setattr(vacancy, name, value)

@@ -339,12 +339,12 @@ class Vacancy(models.Model):
     def schedule(self):
         return self._in_content_language("schedule") or self.schedule_en
 
-    def publish(self, *, now=None):
+    def publish(self, *, now: datetime | None = None) -> None:
         """Show on the public site; the first publication date is kept."""
         self.status = self.Status.PUBLISHED
         self.published_at = self.published_at or now or timezone.now()
 
-    def archive(self):
+    def archive(self) -> None:
         """Take off the public site, keeping everything (editors archive; they never delete)."""
         self.status = self.Status.ARCHIVED
 

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from vacancies.importing import import_notice_files
 from vacancies.notices import NOTICE_SUFFIXES
+from vacancies.services import OnImport
 
 
 class Command(BaseCommand):
@@ -39,7 +40,8 @@ class Command(BaseCommand):
         for path in missing:
             counts["failed"] += 1
             self.stderr.write(f"{path}: no such file or folder")
-        results = import_notice_files(files, publish=not draft, jobs=jobs)
+        on_import = OnImport.DRAFT if draft else OnImport.PUBLISH_NEW
+        results = import_notice_files(files, on_import=on_import, jobs=jobs)
         show_progress = sys.stderr.isatty() and len(files) > 20
         for result in tqdm(
             results, total=len(files), unit="notice", disable=not show_progress, file=sys.stderr

@@ -1,0 +1,32 @@
+"""Changes of a vacancy's publication status, for every door: the admin's actions and
+change form, and imports (vacancies/importing.py) whatever brings the notice.
+
+The rule on imports, in one place (``OnImport``): a new vacancy is published or kept as a
+draft, as asked; an existing one keeps its status when its notice is imported again, so
+that a batch of corrected files never brings an archived vacancy back, unless the editor
+asks for it to be published (the admin's *Save and publish*).
+"""
+
+import enum
+
+from .models import Vacancy
+
+
+class OnImport(enum.StrEnum):
+    DRAFT = "draft"  # new: a draft; existing: unchanged (the admin's draft, import --draft)
+    PUBLISH_NEW = "publish-new"  # new: published; existing: unchanged (import_notices)
+    PUBLISH = "publish"  # new or existing: published (the admin's "Save and publish")
+
+
+def vacancy_set_status(vacancy: Vacancy, status: str, *, reason: str) -> bool:
+    """Give ``vacancy`` the ``status`` and save it, its history noting ``reason``; False,
+    and nothing saved (no empty version), when it already had that status."""
+    if vacancy.status == status:
+        return False
+    if status == Vacancy.Status.PUBLISHED:
+        vacancy.publish()  # which keeps the first publication date
+    else:
+        vacancy.status = status
+    vacancy._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
+    vacancy.save()
+    return True
