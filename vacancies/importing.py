@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from .checks import consistency_warnings
@@ -149,7 +150,9 @@ def notice_warnings(notice: Notice, *, duty_station: Location | None = None) -> 
         known = duty_station or Location.objects.filter(country=place[0], city=place[1]).first()
         if known is not None and (known.country, known.city) == place:
             french_names[place] = (known.country_fr, known.city_fr)
-    return (*notice.warnings, *consistency_warnings(notice, french_names=french_names))
+    # The parser's own warnings are English sentences that know their translation.
+    read = tuple(warning.translated(gettext) for warning in notice.warnings)
+    return (*read, *consistency_warnings(notice, french_names=french_names))
 
 
 def import_notice_file(path: Path, *, on_import: OnImport = OnImport.PUBLISH_NEW) -> FileImport:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from time import monotonic
 
-from .errors import NoticeParseError
+from .errors import NoticeParseError, gettext_noop
 
 # When the notice being read must be given up, and the limit it was given.
 _budget: ContextVar[tuple[float, float] | None] = ContextVar("notice_time_budget", default=None)
@@ -32,6 +32,9 @@ def check_time() -> None:
     budget = _budget.get()
     if budget is not None and monotonic() > budget[0]:
         raise NoticeParseError(
-            f"reading the notice took longer than {budget[1]:g} seconds, the limit for one "
-            "notice: it is not a notice this site can read"
+            gettext_noop(
+                "reading the notice took longer than %(seconds)s seconds, the limit for one "
+                "notice: it is not a notice this site can read"
+            ),
+            seconds=f"{budget[1]:g}",
         )

@@ -11,6 +11,8 @@ punctuation is given up at once. benchmarks/worst_case_parsing.py times the wors
 import re
 from collections.abc import Iterator
 
+from .errors import Message, gettext_noop
+
 # Header labels in either language; the value follows, with or without a colon.
 _LABELS: dict[str, tuple[str, ...]] = {
     "primary_location": (
@@ -149,28 +151,36 @@ MAX_LENGTHS = {
     "grade": 60,
     "clearance": 50,
 }
-_FIELD_NAMES = {
-    "title": "title",
-    "reference": "reference",
-    "primary_location": "primary location",
-    "other_locations": "other locations",
-    "organisation": "organisation",
-    "schedule": "schedule",
-    "deadline": "deadline",
-    "salary": "salary",
-    "grade": "grade",
-    "clearance": "clearance level",
-}
+# Each in a sentence of its own, which translations need whole.
+_TOO_LONG = {
+    "title": gettext_noop("the title is %(length)s characters long, more than the %(limit)d "
+                          "it can have: it cannot be read"),
+    "reference": gettext_noop("the reference is %(length)s characters long, more than the "
+                              "%(limit)d it can have: it cannot be read"),
+    "primary_location": gettext_noop("the primary location is %(length)s characters long, "
+                                     "more than the %(limit)d it can have: it cannot be read"),
+    "other_locations": gettext_noop("the other locations are %(length)s characters long, "
+                                    "more than the %(limit)d they can have: they cannot be read"),
+    "organisation": gettext_noop("the organisation is %(length)s characters long, more than "
+                                 "the %(limit)d it can have: it cannot be read"),
+    "schedule": gettext_noop("the schedule is %(length)s characters long, more than the "
+                             "%(limit)d it can have: it cannot be read"),
+    "deadline": gettext_noop("the deadline is %(length)s characters long, more than the "
+                             "%(limit)d it can have: it cannot be read"),
+    "salary": gettext_noop("the salary is %(length)s characters long, more than the %(limit)d "
+                           "it can have: it cannot be read"),
+    "grade": gettext_noop("the grade is %(length)s characters long, more than the %(limit)d "
+                          "it can have: it cannot be read"),
+    "clearance": gettext_noop("the clearance level is %(length)s characters long, more than "
+                              "the %(limit)d it can have: it cannot be read"),
+}  # fmt: skip
 
 
-def too_long(title: str, fields: dict[str, str]) -> Iterator[str]:
+def too_long(title: str, fields: dict[str, str]) -> Iterator[Message]:
     """A sentence for the title and each header value longer than it can be."""
     for name, value in (("title", title), *fields.items()):
         if len(value) > MAX_LENGTHS[name]:
-            yield (
-                f"the {_FIELD_NAMES[name]} is {len(value):,} characters long, more than the "
-                f"{MAX_LENGTHS[name]} it can have: it cannot be read"
-            )
+            yield Message(_TOO_LONG[name], length=f"{len(value):,}", limit=MAX_LENGTHS[name])
 
 
 def value_on_next_line(lines: list[str], index: int) -> tuple[str, int]:

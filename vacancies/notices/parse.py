@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from .body import is_numbered_heading, read_body
 from .budget import check_time, time_budget
-from .errors import NoticeParseError
+from .errors import Message, NoticeParseError, gettext_noop
 from .flags import is_pending_budget_approval, is_unaccompanied, risk_level
 from .header import (
     DESCRIPTION,
@@ -28,7 +28,7 @@ from .results import Notice, NoticeHalf
 from .values import parse_deadline, parse_grade, parse_locations, parse_salary
 
 DEFAULT_TIME_ZONE = "Europe/Brussels"
-_HALF_NAMES = {"en": "English text", "fr": "French text"}
+_HALF_NAMES = {"en": gettext_noop("English text"), "fr": gettext_noop("French text")}
 _T = TypeVar("_T")
 
 
@@ -56,9 +56,11 @@ def _parse(text: str, zone: ZoneInfo) -> Notice:
     en = _parse_half(lines[start:french], "en", zone, strict=True)
     fr = _parse_half(lines[french:], "fr", zone, strict=False) if french is not None else None
     if not en.reference and not (fr and fr.reference):
-        raise NoticeParseError("no vacancy reference found (expected a title like 'Title-260063')")
+        raise NoticeParseError(
+            gettext_noop("no vacancy reference found (expected a title like 'Title-260063')")
+        )
     if not en.title:
-        raise NoticeParseError("no vacancy title found")
+        raise NoticeParseError(gettext_noop("no vacancy title found"))
     # Casefolding keeps the lines apart, so the halves are cut from the text folded once.
     lowered = "\n".join(lines).casefold()
     lowered_lines = lowered.split("\n")
@@ -82,7 +84,9 @@ def _halves(lines: list[str]) -> tuple[int, int | None]:
     first_label = next((i for i, line in enumerate(lines[:120]) if label_of(line)), None)
     if english_title is None and first_label is None:
         raise NoticeParseError(
-            "not a vacancy notice: no title with a reference and no header fields found"
+            gettext_noop(
+                "not a vacancy notice: no title with a reference and no header fields found"
+            )
         )
     start = min(i for i in (english_title, first_label) if i is not None)
     if first_label is not None and (english_title is None or first_label < english_title):
@@ -144,12 +148,13 @@ def _parse_half(lines: list[str], language: str, zone: ZoneInfo, *, strict: bool
     the French one, whose values only translate the English.
     """
     header = _read_header(lines)
-    warnings: list[str] = []
+    warnings: list[Message] = []
 
-    def refused(error: str) -> None:
+    def refused(problem: Message) -> None:
         if strict:
-            raise NoticeParseError(error)
-        warnings.append(f"{_HALF_NAMES[language]}: {error}")
+            raise NoticeParseError(problem.template, **problem.values)
+        half = Message(_HALF_NAMES[language])
+        warnings.append(Message(gettext_noop("%(half)s: %(problem)s"), half=half, problem=problem))
 
     for problem in too_long(header.title, header.fields):
         refused(problem)
@@ -166,7 +171,7 @@ def _parse_half(lines: list[str], language: str, zone: ZoneInfo, *, strict: bool
         try:
             return reader(fields[name], *args) if fields.get(name) else None
         except NoticeParseError as error:
-            refused(str(error))
+            refused(error.message)
             return None
 
     deadline, ongoing = read("deadline", parse_deadline, zone) or (None, False)

@@ -5,7 +5,7 @@ whoever brings it (the admin's upload, ``import_notices``, ``parse_notice``,
 
 import re
 
-from .errors import NoticeParseError
+from .errors import NoticeParseError, gettext_noop
 from .pdf import text_from_pdf
 
 # Notice files are text (.txt) or PDF (.pdf); a PDF is known by its first bytes too.
@@ -19,8 +19,9 @@ def notice_text_from_file(name: str, data: bytes) -> str:
     text decoded. Raises ``NoticeParseError`` saying why it cannot be read."""
     if len(data) > NOTICE_MAX_BYTES:
         raise NoticeParseError(
-            f"the file is {len(data) / 1e6:.1f} MB, more than the "
-            f"{NOTICE_MAX_BYTES / 1e6:.0f} MB a notice may be"
+            gettext_noop("the file is %(size).1f MB, more than the %(limit)d MB a notice may be"),
+            size=len(data) / 1e6,
+            limit=NOTICE_MAX_BYTES // 1_000_000,
         )
     if data.startswith(b"%PDF-") or name.lower().endswith(".pdf"):
         return text_from_pdf(data)
@@ -40,14 +41,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 def decode_notice(data: bytes) -> str:
     """Turn a file's bytes into text: UTF-8 (with or without BOM), else Windows-1252."""
     if not data.strip():
-        raise NoticeParseError("the file is empty")
+        raise NoticeParseError(gettext_noop("the file is empty"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise NoticeParseError("the file is not readable text") from None
+            raise NoticeParseError(gettext_noop("the file is not readable text")) from None
     if b"\x00" in data:
-        raise NoticeParseError("the file is binary, not text")
+        raise NoticeParseError(gettext_noop("the file is binary, not text"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -55,7 +56,9 @@ def decode_notice(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise NoticeParseError("the file is neither UTF-8 nor Windows-1252 text") from None
+        raise NoticeParseError(
+            gettext_noop("the file is neither UTF-8 nor Windows-1252 text")
+        ) from None
 
 
 def normalise_text(text: str) -> str:
@@ -76,15 +79,21 @@ def notice_lines(text: str) -> list[str]:
     line_count = text.count("\n") + 1
     if line_count > MAX_LINES:
         raise NoticeParseError(
-            f"the text has {line_count:,} lines, more than the {MAX_LINES:,} of the longest "
-            "notice: it is not one notice"
+            gettext_noop(
+                "the text has %(count)s lines, more than the %(limit)s of the longest notice: "
+                "it is not one notice"
+            ),
+            count=f"{line_count:,}",
+            limit=f"{MAX_LINES:,}",
         )
     controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
-        raise NoticeParseError("the file is full of control characters: it is not a text notice")
+        raise NoticeParseError(
+            gettext_noop("the file is full of control characters: it is not a text notice")
+        )
     if controls:
         text = _CONTROL.sub("", text)  # a stray one, such as a DOS end-of-file mark
     lines = text.split("\n")
     if not any(line.strip() for line in lines):
-        raise NoticeParseError("the file is empty")
+        raise NoticeParseError(gettext_noop("the file is empty"))
     return lines

@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from .errors import Message
+
 T = TypeVar("T")
 
 
@@ -64,7 +66,7 @@ class NoticeHalf:
     clearance: str | None = None
     risk_note: str | None = None
     sections: tuple[Section, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ class Notice:
         )
 
     @property
-    def warnings(self) -> tuple[str, ...]:
+    def warnings(self) -> tuple[Message, ...]:
         return self.en.warnings + (self.fr.warnings if self.fr else ())
 
     def as_json(self) -> dict[str, Any]:

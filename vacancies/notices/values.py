@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from .errors import NoticeParseError
+from .errors import NoticeParseError, gettext_noop
 from .header import LINE_START
 from .results import Grade, Salary
 
@@ -63,7 +63,9 @@ def parse_deadline(value: str, time_zone: ZoneInfo) -> tuple[datetime | None, bo
         return None, True
     day = _read_date(value)
     if day is None:
-        raise NoticeParseError(f"cannot read the deadline {value!r}")
+        raise NoticeParseError(
+            gettext_noop("cannot read the deadline %(value)s"), value=repr(value)
+        )
     when = _read_time(value[day[1] :]) or time(23, 59, 59)
     return datetime.combine(day[0], when, tzinfo=time_zone), False
 
@@ -88,7 +90,9 @@ def _checked_date(year: str, month: int | str, day: str, value: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise NoticeParseError(f"the deadline {value!r} is not a real date") from None
+        raise NoticeParseError(
+            gettext_noop("the deadline %(value)s is not a real date"), value=repr(value)
+        ) from None
 
 
 def _read_time(value: str) -> time | None:
@@ -99,7 +103,10 @@ def _read_time(value: str) -> time | None:
     second = int(match["second"] or 0)
     meridiem = (match["meridiem"] or "").lower()
     if meridiem and not 1 <= hour <= 12:
-        raise NoticeParseError(f"the deadline time {match[0].strip()!r} is not a real time")
+        raise NoticeParseError(
+            gettext_noop("the deadline time %(value)s is not a real time"),
+            value=repr(match[0].strip()),
+        )
     if meridiem == "a":
         hour = 0 if hour == 12 else hour
     elif meridiem == "p":
@@ -108,7 +115,8 @@ def _read_time(value: str) -> time | None:
         return time(hour, minute, second)
     except ValueError:
         raise NoticeParseError(
-            f"the deadline time {match[0].strip()!r} is not a real time"
+            gettext_noop("the deadline time %(value)s is not a real time"),
+            value=repr(match[0].strip()),
         ) from None
 
 
@@ -126,7 +134,7 @@ def parse_salary(value: str) -> Salary:
     """'9,784.44Euro (EUR) Monthly' or '9 784,44Euro (EUR) Mensuelle' -> Salary."""
     match = _AMOUNT.search(value)
     if not match:
-        raise NoticeParseError(f"cannot read the salary {value!r}")
+        raise NoticeParseError(gettext_noop("cannot read the salary %(value)s"), value=repr(value))
     amount = _read_amount(match[0].strip(" ,.'’"), value)
     code = _CURRENCY_CODE.search(value)
     currency = code[1] if code else None
@@ -149,7 +157,9 @@ def _read_amount(digits: str, value: str) -> Decimal:
     try:
         return Decimal(number)
     except InvalidOperation:
-        raise NoticeParseError(f"cannot read the salary {value!r}") from None
+        raise NoticeParseError(
+            gettext_noop("cannot read the salary %(value)s"), value=repr(value)
+        ) from None
 
 
 _NATO_GRADE = re.compile(
@@ -165,13 +175,15 @@ def parse_grade(value: str) -> Grade:
         low = int(nato["low"])
         high = int(nato["high"] or low)
         if high < low:
-            raise NoticeParseError(f"the grade range {value!r} runs backwards")
+            raise NoticeParseError(
+                gettext_noop("the grade range %(value)s runs backwards"), value=repr(value)
+            )
         label = f"G{low}" if low == high else f"G{low}-G{high}"
         return Grade(label=label, min=low, max=high)
     old = _OLD_GRADE.search(value)
     if old:
         return Grade(label=f"{old['letter'].upper()}.{old['step']}", min=None, max=None)
-    raise NoticeParseError(f"cannot read the grade {value!r}")
+    raise NoticeParseError(gettext_noop("cannot read the grade %(value)s"), value=repr(value))
 
 
 # Countries whose own name has a hyphen, so 'Pays-Bas-La Haye' splits after 'Pays-Bas'.
@@ -205,8 +217,14 @@ def parse_locations(value: str) -> tuple[tuple[str, str], ...]:
             split_at = part.find("-")
         country, city = part[:split_at].strip(" -–"), part[split_at + 1 :].strip(" -–")
         if split_at < 0 or not country or not city:
-            raise NoticeParseError(f"cannot read the location {part!r} (expected Country-City)")
+            raise NoticeParseError(
+                gettext_noop("cannot read the location %(value)s (expected Country-City)"),
+                value=repr(part),
+            )
         if len(country) > MAX_PLACE_NAME or len(city) > MAX_PLACE_NAME:
-            raise NoticeParseError(f"the location {part[:40]!r}… is too long to be a place")
+            raise NoticeParseError(
+                gettext_noop("the location %(value)s… is too long to be a place"),
+                value=repr(part[:40]),
+            )
         locations.append((country, city))
     return tuple(locations)
