@@ -13,7 +13,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from vacancies import counting_cache
-from vacancies.filters import VacancyFilter, facets
+from vacancies.facets import facets
+from vacancies.filters import VacancyFilter
 from vacancies.models import Location, Vacancy
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 
-from vacancies.filters import VacancyFilter, search_uses_the_index
+from vacancies.facets import search_uses_the_index
+from vacancies.filters import VacancyFilter
 from vacancies.models import Location, Vacancy
 
 NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
@@ -430,3 +431,17 @@ def test_search_finds_its_matches_through_the_gin_indexes(board):
     assert "Bitmap Index Scan on vacancy_search_en" in plan
     assert "Bitmap Index Scan on vacancy_search_fr" in plan
     assert "DISTINCT" not in listed_sql.upper()
+
+
+@pytest.mark.parametrize(
+    ("period", "url", "words"),
+    [
+        ("yearly", "/en/vacancies/260063/", "per year"),
+        ("hourly", "/en/vacancies/260063/", "per hour"),
+        ("yearly", "/fr/postes/260063/", "par an"),
+        ("monthly", "/fr/postes/260063/", "par mois"),
+    ],
+)
+def test_the_salary_is_shown_for_the_period_the_notice_pays_it(client, board, period, url, words):
+    Vacancy.objects.filter(reference="260063").update(salary_period=period)
+    assert words in _html(client.get(url))
