@@ -444,6 +444,16 @@ def test_a_hostile_pdf_is_named_with_its_reason_and_nothing_is_saved(editor_clie
     assert not Vacancy.objects.exists() and not ImportPreview.objects.exists()
 
 
+def test_a_french_speaking_editor_reads_why_a_file_is_refused_in_french(editor_client):
+    files = [_upload("bomb.pdf", many_pages(98_000))]
+    response = editor_client.post(
+        reverse("admin:vacancies_vacancy_import"), {"files": files}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "le PDF compte 98,000 pages, plus que les 50 qu’un avis peut avoir" in (
+        response.content.decode()
+    )
+
+
 def test_a_notice_too_slow_to_read_is_refused_saying_so(editor_client, settings):
     settings.NOTICE_PARSE_SECONDS = 0
     html = _import(editor_client, files=[_upload("slow.txt", notice_text())]).content.decode()

@@ -129,6 +129,12 @@ def test_any_query_string_gets_an_answer_from_the_admin(editor_browsing, path, p
     assert_answers(editor_browsing.get(path, QUERY_STRING=query_string(pairs)))
 
 
+@pytest.mark.parametrize("year", ["2200000000", "99999999999999999999", "-1", "٣"])
+def test_an_impossible_year_in_the_admin_list_shows_it_unfiltered(editor_browsing, year):
+    response = editor_browsing.get("/admin/vacancies/vacancy/", {"deadline__year": year})
+    assert (response.status_code, response["Location"]) == (302, "/admin/vacancies/vacancy/?e=1")
+
+
 @fuzzed
 @given(value=values)
 @pytest.mark.parametrize(

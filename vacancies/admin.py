@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from time import monotonic
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core import signing
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
 from django.db import DatabaseError, transaction
@@ -14,8 +15,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -123,6 +124,18 @@ class VacancyAdmin(SimpleHistoryAdmin):
             '<ul class="notice-warnings">{}</ul>',
             format_html_join("", "<li>{}</li>", ((warning,) for warning in warnings)),
         )
+
+    def changelist_view(self, request, extra_context=None):
+        # Django reads the date hierarchy's year, month and day into a date, and fails on a
+        # number too large for one (OverflowError, a 500) where it handles other bad values
+        # by showing the list unfiltered with ?e=1: the same here.
+        for part in ("year", "month", "day"):
+            value = request.GET.get(f"{self.date_hierarchy}__{part}")
+            if value is not None and not (
+                value.isascii() and value.isdecimal() and len(value) <= 4
+            ):
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         if not _is_key(object_id):
@@ -269,7 +282,7 @@ class VacancyAdmin(SimpleHistoryAdmin):
                 # Each notice is saved in its own transaction: the others stand.
                 self.message_user(
                     request,
-                    _("%(name)s: not saved (%(error)s)") % {"name": name, "error": error},
+                    _("%(name)s: not saved (%(error)s)") % {"name": name, "error": _said(error)},
                     messages.ERROR,
                 )
                 continue
@@ -362,7 +375,7 @@ def _sources(form: NoticeImportForm, deadline: float) -> tuple[list[tuple[str, s
         try:
             sources.append((name, notice_text_from_file(name, upload.read())))
         except NoticeParseError as error:
-            problems.append(_("%(name)s: %(error)s") % {"name": name, "error": error})
+            problems.append(_("%(name)s: %(error)s") % {"name": name, "error": _said(error)})
     if form.cleaned_data["text"].strip():
         sources.append((_("pasted text"), form.cleaned_data["text"]))
     return sources, problems
@@ -377,7 +390,7 @@ def _previews(sources: list[tuple[str, str]], deadline: float):
         try:
             previews.append((name, preview_notice(text=text)))
         except NoticeParseError as error:
-            problems.append(_("%(name)s: %(error)s") % {"name": name, "error": error})
+            problems.append(_("%(name)s: %(error)s") % {"name": name, "error": _said(error)})
     references = [preview.notice.reference for _name, preview in previews]
     for reference in sorted({r for r in references if references.count(r) > 1}):
         problems.append(
@@ -385,6 +398,11 @@ def _previews(sources: list[tuple[str, str]], deadline: float):
             % {"reference": reference}
         )
     return previews, problems
+
+
+def _said(error: Exception) -> str:
+    """Why a notice was refused, in the editor's language."""
+    return error.translated(gettext) if isinstance(error, NoticeParseError) else str(error)
 
 
 def _is_key(value) -> bool:
@@ -397,7 +415,7 @@ def _warnings_of(vacancy: Vacancy) -> tuple[str, ...]:
     try:
         notice = read_notice(vacancy.source_text)
     except NoticeParseError as error:
-        return (_("The original text can no longer be read: %(error)s") % {"error": error},)
+        return (_("The original text can no longer be read: %(error)s") % {"error": _said(error)},)
     return notice_warnings(notice)
 
 

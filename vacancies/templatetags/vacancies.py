@@ -56,6 +56,17 @@ def site_time(moment):
 
 
 @register.filter
+def per_period(amount, period):
+    """'€9,784.44 per month', '… per year', '… per hour': the amount as the notice pays it."""
+    sentences = {
+        "monthly": gettext("%(amount)s per month"),
+        "yearly": gettext("%(amount)s per year"),
+        "hourly": gettext("%(amount)s per hour"),
+    }
+    return sentences.get(period, "%(amount)s") % {"amount": amount}
+
+
+@register.filter
 def closes_in(deadline):
     """'closes today', 'closes in 3 days', 'closed' for a deadline."""
     if deadline is None:
