@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,15 +31,15 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "vacancies:board-version"
-# Part of every entry's key: raise it when the rows' shape changes, so that entries written
+# Part of every entry's key: raise it when the counts' shape changes, so that entries written
 # by the previous release (still in a shared cache during a deploy) are never read.
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 
 logger = logging.getLogger(__name__)
 CACHE_PAUSE_SECONDS = 30
 
-# What the counting query returns: (facet, value, label, count) rows.
-Rows = list[tuple[str, str, str, int]]
+# What is counted and kept (vacancies/facets.py's Counted).
+T = TypeVar("T")
 
 
 class _Pause:
@@ -84,12 +85,12 @@ class _Pause:
 pause = _Pause()
 
 
-def counted_rows(
-    *, key_parts: tuple, now: datetime, count: Callable[[], tuple[Rows, datetime | None]]
-) -> Rows:
-    """The rows ``count()`` gives for ``key_parts``, from the cache while they still hold.
+def cached_counts(
+    *, key_parts: tuple[Any, ...], now: datetime, count: Callable[[], tuple[T, datetime | None]]
+) -> T:
+    """The counts ``count()`` gives for ``key_parts``, from the cache while they still hold.
 
-    ``count()`` returns the rows and the first moment after ``now`` at which they may
+    ``count()`` returns the counts and the first moment after ``now`` at which they may
     differ (None: only a change to the data would change them). A cache that cannot be
     reached is left out for a while: the page is counted as if nothing were cached.
     """
@@ -106,20 +107,20 @@ def counted_rows(
         _new_version()
         key, entry = _key(key_parts), None
     if entry is not None:
-        valid_until, rows = entry
+        valid_until, counts = entry
         if valid_until is None or now.timestamp() < valid_until:
-            return rows
-    rows, changes_at = count()
+            return counts
+    counts, changes_at = count()
     timeout = settings.FACET_CACHE_SECONDS
     if changes_at is not None:
         timeout = min(timeout, int(changes_at.timestamp() - now.timestamp()))
     if timeout > 0:
         valid_until = changes_at.timestamp() if changes_at is not None else None
         try:
-            cache.set(key, (valid_until, rows), timeout)
+            cache.set(key, (valid_until, counts), timeout)
         except Exception as error:
             pause.failed("written", error)
-    return rows
+    return counts
 
 
 def forget_counts(**signal_arguments):

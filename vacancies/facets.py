@@ -7,8 +7,9 @@ filters; each facet then counts the vacancies that pass all the other facets' fi
 Every filter without a facet (the search, any other) narrows what is counted at all.
 """
 
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -17,13 +18,13 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext
 
-from .counting_cache import counted_rows
+from .counting_cache import cached_counts
 from .filters import FACET_PARAMETERS, Deadline, Risk, VacancyFilter, deadline_q
 from .models import CLOSING, CLOSING_SOON, Location, Vacancy, place_name
 
 
 @contextmanager
-def search_uses_the_index(vacancy_filter: VacancyFilter):
+def search_uses_the_index(vacancy_filter: VacancyFilter) -> Iterator[None]:
     """Make PostgreSQL find search matches through the GIN indexes.
 
     For a word found in most notices the planner prefers reading the whole table, which
@@ -50,7 +51,7 @@ class Option:
     count: int
 
     @cached_property
-    def text(self):
+    def text(self) -> str:
         """'Belgium (12)': what a candidate reads in the list of choices."""
         return gettext("%(label)s (%(number)s)") % {"label": self.label, "number": self.count}
 
@@ -64,8 +65,56 @@ class Facets:
     options: dict[str, list[Option]]
     page: list[int] | None
 
-    def count(self, facet, value):
+    def count(self, facet: str, value: str) -> int:
         return next((o.count for o in self.options[facet] if o.value == value), 0)
+
+
+# ------------------------------------------------------------- what the counting query finds
+
+
+@dataclass(frozen=True)
+class GradeRange:
+    """Vacancies whose grades run from ``low`` to ``high`` (one grade: low == high)."""
+
+    low: int
+    high: int
+    count: int
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    location_id: str
+    city: str
+    country: str
+    city_fr: str
+    country_fr: str
+    count: int
+
+    @property
+    def names(self) -> tuple[str, str, str, str]:
+        return self.city, self.country, self.city_fr, self.country_fr
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    country: str
+    country_fr: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What the counting query found, by kind of count (what the cache keeps)."""
+
+    total: int
+    by_deadline: dict[str, int]  # Deadline value -> vacancies
+    by_risk_level: dict[str, int]  # the vacancy's risk_level ('' for none) -> vacancies
+    by_clearance: dict[str, int]
+    by_organisation: dict[str, tuple[str, int]]  # English name -> (name shown, vacancies)
+    grade_ranges: list[GradeRange]
+    places: list[PlaceCount]
+    countries: list[CountryCount]  # counted apart only with other locations
+    page: list[int]  # a search's page, in order
 
 
 def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -> Facets:
@@ -83,38 +132,65 @@ def facets(vacancy_filter: VacancyFilter, *, offset: int = 0, limit: int = 20) -
         sorted((name, str(value)) for name, value in vacancy_filter.form.cleaned_data.items()),
         (offset, limit) if searching else (),
     )
-    rows = counted_rows(
+    counted = cached_counts(
         key_parts=key_parts,
         now=vacancy_filter.now,
         count=lambda: _count(vacancy_filter, offset=offset, limit=limit),
     )
     return Facets(
-        total=next(count for facet, _, _, count in rows if facet == "total"),
-        options=_options(rows, french=vacancy_filter.language == "fr"),
-        page=(
-            [int(pk) for facet, pk, _, _ in sorted(rows, key=_position) if facet == "page"]
-            if searching
-            else None
-        ),
+        total=counted.total,
+        options=_options(counted, french=vacancy_filter.language == "fr"),
+        page=counted.page if searching else None,
     )
 
 
-def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
-    """The counts' rows, in one query whatever the number of vacancies, and the moment they
-    next change as time passes.
+# ----------------------------------------------------------------------- the counting query
 
-    Each vacancy is read once, with a flag per facet saying whether it passes that facet's
-    filters; each facet then counts the vacancies that pass all the other facets' filters.
-    """
+
+@dataclass
+class _Query:
+    """The counting query as it is put together: its SQL and its parameters."""
+
+    vacancy_filter: VacancyFilter
+    sql: str = ""
+    params: list[Any] = field(default_factory=list)
+
+    def passing(self, *except_facets: str) -> str:
+        """The SQL condition: the base row passes every facet's filters but these."""
+        flags = [f'"passes_{f}"' for f in FACET_PARAMETERS if f not in except_facets]
+        return " AND ".join(flags)
+
+
+def _count(
+    vacancy_filter: VacancyFilter, *, offset: int, limit: int
+) -> tuple[Counted, datetime | None]:
+    """The counts, in one query whatever the number of vacancies, and the moment they next
+    change as time passes."""
+    query = _Query(vacancy_filter)
+    everything_sql, everything_params = _with_base(query)
+    _add_counts(query, everything_sql, everything_params)
+    if vacancy_filter.search_condition is not None:
+        _add_page(query, offset=offset, limit=limit)
+    _add_next_changes(query)
+    with search_uses_the_index(vacancy_filter), connection.cursor() as cursor:
+        cursor.execute(query.sql, query.params)
+        rows = cursor.fetchall()
+    return _read(rows)
+
+
+def _with_base(query: _Query) -> tuple[str, Sequence[Any]]:
+    """Start the query with the base rows (each vacancy once, a flag per facet), and return
+    the SQL of the rows the deadline facet counts ("everything") with its parameters."""
+    vacancy_filter = query.vacancy_filter
     conditions = vacancy_filter.conditions
     searching = vacancy_filter.search_condition is not None
     base = vacancy_filter.queryset
-    extra_columns: dict[str, Any] = {}
     # Every filter that has no counts of its own narrows what is counted at all: the search,
     # and any filter added without a facet, which so can never be left out of the total.
     for name, condition in conditions.items():
         if name not in FACET_PARAMETERS:
             base = base.filter(condition)
+    extra_columns: dict[str, Any] = {}
     if searching:
         # Finding the matches is the costly part: take the page from them here, with what
         # the order needs. Otherwise an index gives the page faster in a query of its own.
@@ -132,10 +208,11 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
         )
         for choice in Deadline
     }
-    organisation = f"organisation_{vacancy_filter.language}"
     # Only the deadline facet counts closed vacancies: without a search it reads just their
     # deadlines and flags from an index, and the other facets read only the vacancies within
     # the deadline filter. A search's matches are found once, for all the facets.
+    everything_sql: str
+    everything_params: Sequence[Any]
     if searching or not conditions.get("deadline"):
         everything_sql, everything_params = "SELECT * FROM base", ()
         within_deadline = Q()
@@ -150,14 +227,17 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
         *(("reference", "published_at", *vacancy_filter.search_ranking) if searching else ()),
     ).annotate(**passes, **extra_columns)  # fmt: skip
     base_sql, params = rows.query.sql_with_params()
-    params = list(params)
+    query.sql = f"WITH base AS MATERIALIZED ({base_sql}), "
+    query.params += params
+    return everything_sql, everything_params
 
-    def passing(*except_facets):
-        flags = [f'"passes_{f}"' for f in FACET_PARAMETERS if f not in except_facets]
-        return " AND ".join(flags)
 
+def _add_counts(query: _Query, everything_sql: str, everything_params: Sequence[Any]) -> None:
+    """Count each facet's choices among the base rows that pass the other facets."""
+    other_locations = query.vacancy_filter.form.cleaned_data.get("other_locations")
+    passing = query.passing
     placed = f"SELECT pk, primary_location_id AS location_id FROM base WHERE {passing('location')}"
-    if vacancy_filter.form.cleaned_data.get("other_locations"):
+    if other_locations:
         # Each post at each of its places once: a link repeating the duty station is left
         # out here rather than removed by a costlier UNION.
         placed += (
@@ -168,7 +248,7 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
         )
     # The total and the deadline choices are counted in one pass, a FILTERed count each,
     # then turned into rows; grade ranges are counted as they are, and spread over grades
-    # here.
+    # when read.
     known = [("total", "", passing())]
     known += [
         ("deadline", choice.value, f'{passing("deadline")} AND "is_{choice.value}"')
@@ -179,11 +259,11 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
         counts.append(f"count(*) FILTER (WHERE {where}) AS c{number}")
         rows_of_counts.append(f"('{facet}', '{value}', '', c{number})")
     location_table = Location._meta.db_table
+    organisation = f"organisation_{query.vacancy_filter.language}"
     # OFFSET 0 keeps "everything" a subquery of its own, so each flag is worked out once per
     # vacancy; merged into the counts, a flag (a location lookup, say) would be worked out
     # again for every count that reads it.
-    sql = f"""
-        WITH base AS MATERIALIZED ({base_sql}), placed AS ({placed}),
+    query.sql += f"""placed AS ({placed}),
         known AS (SELECT {", ".join(counts)} FROM ({everything_sql} OFFSET 0) AS everything)
         SELECT counted.* FROM known CROSS JOIN LATERAL (VALUES {", ".join(rows_of_counts)})
             AS counted (facet, value, label, count)
@@ -201,48 +281,86 @@ def _count(vacancy_filter: VacancyFilter, *, offset: int, limit: int):
             count(*) FROM placed JOIN {location_table} AS location
             ON location.id = placed.location_id GROUP BY location.id
     """
-    if vacancy_filter.form.cleaned_data.get("other_locations"):
+    if other_locations:
         # A post may then be in a country twice; otherwise countries add up duty stations.
-        sql += f"""
+        query.sql += f"""
         UNION ALL SELECT 'country', country, max(country_fr), count(*) FROM (
             SELECT DISTINCT placed.pk, location.country, location.country_fr
             FROM placed JOIN {location_table} AS location ON location.id = placed.location_id
         ) AS in_country GROUP BY country
         """
-    params += everything_params
-    if searching:
-        order = ", ".join(_order_by_columns(item) for item in vacancy_filter.ordering())
-        sql += f"""
+    query.params += everything_params
+
+
+def _add_page(query: _Query, *, offset: int, limit: int) -> None:
+    """A search's page, picked from its matches along with the counts."""
+    order = ", ".join(_order_by_columns(item) for item in query.vacancy_filter.ordering())
+    query.sql += f"""
         UNION ALL SELECT 'page', pk::text, '', row_number() OVER (ORDER BY {order})
-            FROM (SELECT * FROM base WHERE {passing()} ORDER BY {order} LIMIT %s OFFSET %s)
+            FROM (SELECT * FROM base WHERE {query.passing()} ORDER BY {order} LIMIT %s OFFSET %s)
             AS top
-        """
-        params += [limit, offset]
-    # The counts hold until a deadline passes (open becomes closed) or comes within the
-    # week: the first deadline from now, and the first from a week ahead, from an index.
+    """
+    query.params += [limit, offset]
+
+
+def _add_next_changes(query: _Query) -> None:
+    """The counts hold until a deadline passes (open becomes closed) or comes within the
+    week: the first deadline from now, and the first from a week ahead, from an index."""
+    vacancy_filter = query.vacancy_filter
     for name, ahead in NEXT_CHANGES:
         first = vacancy_filter.queryset.filter(deadline__gte=vacancy_filter.now + ahead)
         first_sql, first_params = (
             first.order_by("deadline").values("deadline")[:1].query.sql_with_params()
         )
-        sql += f"""
+        query.sql += f"""
         UNION ALL SELECT '{name}', '', '', floor(extract(epoch FROM ({first_sql})))::bigint
         """
-        params += first_params
-    with search_uses_the_index(vacancy_filter), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    firsts = {facet: seconds for facet, _, _, seconds in rows if facet in dict(NEXT_CHANGES)}
+        query.params += first_params
+
+
+def _read(rows: list[tuple[str, str, str, int | None]]) -> tuple[Counted, datetime | None]:
+    """The query's (facet, value, label, count) rows, each read by its kind, and the moment
+    the counts next change."""
+    by_kind: dict[str, list[tuple[str, str, int]]] = {}
+    for facet, value, label, count in rows:
+        by_kind.setdefault(facet, []).append((value, label, count or 0))
     changes_at = [
-        datetime.fromtimestamp(firsts[name], UTC) - ahead
+        datetime.fromtimestamp(seconds, UTC) - ahead
         for name, ahead in NEXT_CHANGES
-        if firsts[name] is not None
+        for _value, _label, seconds in by_kind.get(name, [])
+        if seconds
     ]
-    counts = [row for row in rows if row[0] not in firsts]
-    return counts, min(changes_at, default=None)
+
+    def counts(kind: str) -> dict[str, int]:
+        return {value: count for value, _label, count in by_kind.get(kind, [])}
+
+    counted = Counted(
+        total=counts("total").get("", 0),
+        by_deadline=counts("deadline"),
+        by_risk_level=counts("risk"),
+        by_clearance=counts("clearance"),
+        by_organisation={v: (label, count) for v, label, count in by_kind.get("organisation", [])},
+        grade_ranges=[
+            GradeRange(int(low), int(high), count) for low, high, count in by_kind.get("grades", [])
+        ],
+        places=[
+            PlaceCount(location_id, *_unpacked(names), count)
+            for location_id, names, count in by_kind.get("location", [])
+        ],
+        countries=[
+            CountryCount(country, country_fr or "", count)
+            for country, country_fr, count in by_kind.get("country", [])
+        ],
+        page=[int(pk) for pk, _label, _position in sorted(by_kind.get("page", []), key=_third)],
+    )
+    return counted, min(changes_at, default=None)
 
 
-def _order_by_columns(item):
+def _third(row: tuple[str, str, int]) -> int:
+    return row[2]
+
+
+def _order_by_columns(item: Any) -> str:
     """An ORDERINGS item as SQL over the base rows' column names (only the top of the
     matches is sorted, not all of them)."""
     if isinstance(item, str):
@@ -253,70 +371,69 @@ def _order_by_columns(item):
     return f'"{name}" {direction}{nulls}'
 
 
-def _position(row):
-    facet, _, _, position = row
-    return position if facet == "page" else 0
+# --------------------------------------------------------------------------- the choices
 
 
-def _options(rows, *, french):
-    found: dict[str, dict[str, tuple[str, int]]] = {facet: {} for facet in FACET_PARAMETERS}
-    found["country"] = {}
+def _options(counted: Counted, *, french: bool) -> dict[str, list[Option]]:
+    """Each facet's choices, labelled in the page's language, with their counts."""
     per_grade: dict[int, int] = {}
-    for facet, value, label, count in rows:
-        if facet == "grades":
-            for grade in range(int(value), int(label) + 1):
-                per_grade[grade] = per_grade.get(grade, 0) + count
-        elif facet not in ("total", "page"):
-            found[facet][value] = (label, count)
-    grades = [(str(grade), ("", count)) for grade, count in sorted(per_grade.items())]
-    if not found["country"]:
-        for names, count in found["location"].values():
-            _, country, _, country_fr = _unpacked(names)
-            _, counted = found["country"].get(country, ("", 0))
-            found["country"][country] = (country_fr, counted + count)
-    risk_levels = {_risk_level(choice): choice for choice in Risk}
+    for grades in counted.grade_ranges:
+        for grade in range(grades.low, grades.high + 1):
+            per_grade[grade] = per_grade.get(grade, 0) + grades.count
     return {
-        "grade": [Option(value, f"G{value}", count) for value, (_, count) in grades],
-        "country": sorted(
-            (
-                Option(value, (french and label) or value, count)
-                for value, (label, count) in found["country"].items()
-            ),
-            key=lambda option: option.label,
+        "grade": [
+            Option(str(grade), f"G{grade}", count) for grade, count in sorted(per_grade.items())
+        ],
+        "country": _by_label(
+            Option(c.country, (french and c.country_fr) or c.country, c.count)
+            for c in _countries(counted)
         ),
-        "location": sorted(
-            (
-                Option(value, place_name(*_unpacked(label), french=french), count)
-                for value, (label, count) in found["location"].items()
-            ),
-            key=lambda option: option.label,
+        "location": _by_label(
+            Option(
+                p.location_id,
+                place_name(*p.names, french=french),
+                p.count,
+            )
+            for p in counted.places
         ),
         "risk": [
             Option(
-                choice.value,
-                choice.label,
-                found["risk"].get(level, ("", 0))[1],
+                choice.value, str(choice.label), counted.by_risk_level.get(_risk_level(choice), 0)
             )
-            for level, choice in risk_levels.items()
+            for choice in Risk
         ],
         "deadline": [
-            Option(choice.value, choice.label, found["deadline"].get(choice.value, ("", 0))[1])
+            Option(choice.value, str(choice.label), counted.by_deadline.get(choice.value, 0))
             for choice in Deadline
         ],
         "clearance": [
-            Option(value, value, count) for value, (_, count) in sorted(found["clearance"].items())
+            Option(value, value, count) for value, count in sorted(counted.by_clearance.items())
         ],
-        "organisation": sorted(
-            (
-                Option(value, label or value, count)
-                for value, (label, count) in found["organisation"].items()
-            ),
-            key=lambda option: option.label,
+        "organisation": _by_label(
+            Option(value, name or value, count)
+            for value, (name, count) in counted.by_organisation.items()
         ),
     }
 
 
-def _risk_level(choice):
+def _countries(counted: Counted) -> list[CountryCount]:
+    """The countries' counts: counted apart with other locations, else their duty stations'
+    counts added up."""
+    if counted.countries:
+        return counted.countries
+    added: dict[str, CountryCount] = {}
+    for place in counted.places:
+        before = added.get(place.country)
+        count = place.count + (before.count if before else 0)
+        added[place.country] = CountryCount(place.country, place.country_fr, count)
+    return list(added.values())
+
+
+def _by_label(options: Iterable[Option]) -> list[Option]:
+    return sorted(options, key=lambda option: option.label)
+
+
+def _risk_level(choice: Risk) -> str:
     return "" if choice == Risk.NONE else choice.value
 
 

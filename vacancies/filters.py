@@ -5,6 +5,7 @@ that does not validate is ignored (the page says why) and the other filters stil
 """
 
 from datetime import datetime, time
+from typing import Any
 
 import django_filters as filters
 from django import forms
@@ -125,7 +126,14 @@ class VacancyFilter(filters.FilterSet):
         model = Vacancy
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, now=None, language=None, **kwargs):
+    def __init__(
+        self,
+        data: Any = None,
+        *args: Any,
+        now: datetime | None = None,
+        language: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         data = data.copy() if data is not None else {}
         if not data.get("deadline"):
             data["deadline"] = Deadline.OPEN
@@ -146,7 +154,7 @@ class VacancyFilter(filters.FilterSet):
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).order_by(*self.ordering())
 
-    def ordering(self):
+    def ordering(self) -> tuple[Any, ...]:
         sort = self.form.cleaned_data.get("sort")
         if sort:
             return ORDERINGS[Sort(sort)]
@@ -235,7 +243,7 @@ class VacancyFilter(filters.FilterSet):
         return self._filter(queryset, name, Q(organisation_en=value) | Q(organisation_fr=value))
 
 
-def deadline_q(choice, now):
+def deadline_q(choice: Deadline, now: datetime) -> Q:
     # On the closing moment rather than the deadline (the same for posts with one): each
     # choice is then one range of the index the list reads in closing order.
     if choice == Deadline.OPEN:

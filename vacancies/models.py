@@ -71,7 +71,7 @@ def still_open(now):
 
 
 class VacancyQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> "VacancyQuerySet":
         return self.filter(status=Vacancy.Status.PUBLISHED)
 
     def open(self, now=None):
@@ -82,7 +82,7 @@ class VacancyQuerySet(models.QuerySet):
         """The deadline has passed."""
         return self.filter(deadline__lt=now or timezone.now())
 
-    def for_listing(self):
+    def for_listing(self) -> "VacancyQuerySet":
         """Just what a list shows: the long texts and search vectors stay in the database."""
         return (
             self.select_related("primary_location")

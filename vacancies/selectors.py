@@ -1,6 +1,8 @@
 """What the public pages show, read by named functions: a view asks one of them, then renders.
 The feeds, the API and the alerts are to ask the same ones."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -19,7 +21,7 @@ class VacancyListPage:
     """One page of the public list, and all that the list page says around it."""
 
     filter: VacancyFilter  # the filters as understood, with the values left out and why
-    page: Page  # the page's vacancies, its number and the number of pages
+    page: Page[Vacancy]  # the page's vacancies, its number and the number of pages
     total: int  # how many vacancies match
     facets: dict[str, list[Option]]  # each facet's choices with their counts
     page_problem: str  # why another page than the one asked for is shown ('' when none)
@@ -63,7 +65,8 @@ def vacancy_list_page(query: QueryDict, *, language: str | None = None) -> Vacan
     )
 
 
-class _KnownCountPaginator(Paginator):
+# Generic for the type checker only: Paginator[Vacancy] cannot be written at run time.
+class _KnownCountPaginator(Paginator):  # type: ignore[type-arg]
     """Page numbers for ``count`` vacancies already counted with the facets: no COUNT query,
     and the vacancies of a page are fetched by vacancy_list_page itself."""
 
