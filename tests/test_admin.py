@@ -449,7 +449,7 @@ def test_a_french_speaking_editor_reads_why_a_file_is_refused_in_french(editor_c
     response = editor_client.post(
         reverse("admin:vacancies_vacancy_import"), {"files": files}, HTTP_ACCEPT_LANGUAGE="fr"
     )
-    assert "le PDF compte 98,000 pages, plus que les 50 qu’un avis peut avoir" in (
+    assert "le PDF compte 98\u00a0000 pages, plus que les 50 qu’un avis peut avoir" in (
         response.content.decode()
     )
 

@@ -402,7 +402,9 @@ def _previews(sources: list[tuple[str, str]], deadline: float):
 
 def _said(error: Exception) -> str:
     """Why a notice was refused, in the editor's language."""
-    return error.translated(gettext) if isinstance(error, NoticeParseError) else str(error)
+    if isinstance(error, NoticeParseError):
+        return error.translated(gettext, lambda n: number_format(n, force_grouping=True))
+    return str(error)
 
 
 def _is_key(value) -> bool:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -151,7 +152,10 @@ def notice_warnings(notice: Notice, *, duty_station: Location | None = None) -> 
         if known is not None and (known.country, known.city) == place:
             french_names[place] = (known.country_fr, known.city_fr)
     # The parser's own warnings are English sentences that know their translation.
-    read = tuple(warning.translated(gettext) for warning in notice.warnings)
+    read = tuple(
+        warning.translated(gettext, lambda n: number_format(n, force_grouping=True))
+        for warning in notice.warnings
+    )
     return (*read, *consistency_warnings(notice, french_names=french_names))
 
 

@@ -33,3 +33,11 @@ def test_a_warning_translates_every_sentence_it_is_made_of():
 
 def test_a_sentence_without_values_may_hold_a_percent_sign():
     assert Message("100% sure").translated(in_french) == "100% sure"
+
+
+def test_whole_numbers_are_grouped_as_the_reader_writes_them():
+    message = Message("the PDF has %(count)s pages, more than the %(limit)d", count=98000, limit=50)
+    assert message == "the PDF has 98,000 pages, more than the 50"
+    french = {message.template: "le PDF compte %(count)s pages, plus que les %(limit)d"}
+    in_french_numbers = message.translated(french.get, lambda n: f"{n:,}".replace(",", "\u00a0"))
+    assert in_french_numbers == "le PDF compte 98\u00a0000 pages, plus que les 50"

@@ -17,23 +17,45 @@ def gettext_noop(message: str) -> str:
 
 
 class Message(str):
-    """A sentence in English, that can also be given in another language."""
+    """A sentence in English, that can also be given in another language. Whole numbers
+    among its values are grouped as the language writes them ('98,000', '98 000')."""
 
     template: str
     values: Mapping[str, Any]
 
     def __new__(cls, template: str, **values: Any) -> "Message":
-        english = template % values if values else template
+        english = template % _grouped(template, values, _english_number) if values else template
         message = super().__new__(cls, english)
         message.template, message.values = template, values
         return message
 
-    def translated(self, gettext: Callable[[str], str]) -> str:
+    def translated(
+        self, gettext: Callable[[str], str], number: Callable[[int], str] = lambda n: f"{n:,}"
+    ) -> str:
+        """The sentence through ``gettext``, its whole numbers written by ``number``."""
         values = {
-            name: value.translated(gettext) if isinstance(value, Message) else value
+            name: value.translated(gettext, number) if isinstance(value, Message) else value
             for name, value in self.values.items()
         }
-        return gettext(self.template) % values if values else gettext(self.template)
+        sentence = gettext(self.template)
+        return sentence % _grouped(sentence, values, number) if values else sentence
+
+
+def _english_number(number: int) -> str:
+    return f"{number:,}"
+
+
+def _grouped(
+    template: str, values: Mapping[str, Any], number: Callable[[int], str]
+) -> dict[str, Any]:
+    """The values, whole numbers written out where the template shows them as text
+    ('%(count)s'); where it formats them itself ('%(limit)d'), they stay numbers."""
+    return {
+        name: number(value)
+        if isinstance(value, int) and not isinstance(value, bool) and f"%({name})s" in template
+        else value
+        for name, value in values.items()
+    }
 
 
 class NoticeParseError(ValueError):
@@ -43,5 +65,7 @@ class NoticeParseError(ValueError):
         self.message = Message(template, **values)
         super().__init__(self.message)
 
-    def translated(self, gettext: Callable[[str], str]) -> str:
-        return self.message.translated(gettext)
+    def translated(
+        self, gettext: Callable[[str], str], number: Callable[[int], str] = _english_number
+    ) -> str:
+        return self.message.translated(gettext, number)

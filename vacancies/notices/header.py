@@ -180,7 +180,7 @@ def too_long(title: str, fields: dict[str, str]) -> Iterator[Message]:
     """A sentence for the title and each header value longer than it can be."""
     for name, value in (("title", title), *fields.items()):
         if len(value) > MAX_LENGTHS[name]:
-            yield Message(_TOO_LONG[name], length=f"{len(value):,}", limit=MAX_LENGTHS[name])
+            yield Message(_TOO_LONG[name], length=len(value), limit=MAX_LENGTHS[name])
 
 
 def value_on_next_line(lines: list[str], index: int) -> tuple[str, int]:

@@ -96,7 +96,7 @@ def _too_many_pages(count: object) -> NoticeParseError:
         return NoticeParseError(gettext_noop("the PDF does not say how many pages it has"))
     return NoticeParseError(
         gettext_noop("the PDF has %(count)s pages, more than the %(limit)d a notice may have"),
-        count=f"{count:,}",
+        count=count,
         limit=MAX_PDF_PAGES,
     )
 

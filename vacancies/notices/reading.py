@@ -83,8 +83,8 @@ def notice_lines(text: str) -> list[str]:
                 "the text has %(count)s lines, more than the %(limit)s of the longest notice: "
                 "it is not one notice"
             ),
-            count=f"{line_count:,}",
-            limit=f"{MAX_LINES:,}",
+            count=line_count,
+            limit=MAX_LINES,
         )
     controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
