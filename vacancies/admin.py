@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -30,7 +30,13 @@ from .forms import (
     NoticeImportForm,
     VacancyAdminForm,
 )
-from .importing import notice_warnings, preview_notice, read_notice, vacancy_upsert_from_notice
+from .importing import (
+    in_editors_language,
+    notice_warnings,
+    preview_notice,
+    read_notice,
+    vacancy_upsert_from_notice,
+)
 from .models import ImportPreview, Location, Vacancy
 from .notices import NoticeParseError, notice_text_from_file, printable_name
 from .services import OnImport, vacancy_set_status
@@ -131,9 +137,7 @@ class VacancyAdmin(SimpleHistoryAdmin):
         # by showing the list unfiltered with ?e=1: the same here.
         for part in ("year", "month", "day"):
             value = request.GET.get(f"{self.date_hierarchy}__{part}")
-            if value is not None and not (
-                value.isascii() and value.isdecimal() and len(value) <= 4
-            ):
+            if value is not None and not (_is_key(value) and len(value) <= 4):
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return super().changelist_view(request, extra_context)
 
@@ -402,9 +406,7 @@ def _previews(sources: list[tuple[str, str]], deadline: float):
 
 def _said(error: Exception) -> str:
     """Why a notice was refused, in the editor's language."""
-    if isinstance(error, NoticeParseError):
-        return error.translated(gettext, lambda n: number_format(n, force_grouping=True))
-    return str(error)
+    return in_editors_language(error.message) if isinstance(error, NoticeParseError) else str(error)
 
 
 def _is_key(value) -> bool:

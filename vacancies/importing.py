@@ -34,6 +34,7 @@ from .notices import (
     parse_notice,
     printable_name,
 )
+from .notices.errors import Message
 from .services import OnImport, vacancy_set_status
 
 
@@ -151,12 +152,14 @@ def notice_warnings(notice: Notice, *, duty_station: Location | None = None) -> 
         known = duty_station or Location.objects.filter(country=place[0], city=place[1]).first()
         if known is not None and (known.country, known.city) == place:
             french_names[place] = (known.country_fr, known.city_fr)
-    # The parser's own warnings are English sentences that know their translation.
-    read = tuple(
-        warning.translated(gettext, lambda n: number_format(n, force_grouping=True))
-        for warning in notice.warnings
-    )
+    read = tuple(in_editors_language(warning) for warning in notice.warnings)
     return (*read, *consistency_warnings(notice, french_names=french_names))
+
+
+def in_editors_language(message: Message) -> str:
+    """A sentence of the parser's (English, knowing its translation) in the active language,
+    its numbers written as that language writes them."""
+    return message.translated(gettext, lambda number: number_format(number, force_grouping=True))
 
 
 def import_notice_file(path: Path, *, on_import: OnImport = OnImport.PUBLISH_NEW) -> FileImport:

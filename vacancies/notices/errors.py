@@ -30,7 +30,7 @@ class Message(str):
         return message
 
     def translated(
-        self, gettext: Callable[[str], str], number: Callable[[int], str] = lambda n: f"{n:,}"
+        self, gettext: Callable[[str], str], number: Callable[[int], str] | None = None
     ) -> str:
         """The sentence through ``gettext``, its whole numbers written by ``number``."""
         values = {
@@ -38,7 +38,8 @@ class Message(str):
             for name, value in self.values.items()
         }
         sentence = gettext(self.template)
-        return sentence % _grouped(sentence, values, number) if values else sentence
+        written = number or _english_number
+        return sentence % _grouped(sentence, values, written) if values else sentence
 
 
 def _english_number(number: int) -> str:
@@ -66,6 +67,6 @@ class NoticeParseError(ValueError):
         super().__init__(self.message)
 
     def translated(
-        self, gettext: Callable[[str], str], number: Callable[[int], str] = _english_number
+        self, gettext: Callable[[str], str], number: Callable[[int], str] | None = None
     ) -> str:
         return self.message.translated(gettext, number)
