@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
@@ -69,37 +69,34 @@ class Facets:
         return next((o.count for o in self.options[facet] if o.value == value), 0)
 
 
-# ------------------------------------------------------------- what the counting query finds
+# --------------------------------------------- what the counting query finds: its rows, typed
 
 
-@dataclass(frozen=True)
-class GradeRange:
+class GradeRange(NamedTuple):
     """Vacancies whose grades run from ``low`` to ``high`` (one grade: low == high)."""
 
     low: int
     high: int
-    count: int
+    vacancies: int
 
 
-@dataclass(frozen=True)
-class PlaceCount:
+class PlaceCount(NamedTuple):
     location_id: str
     city: str
     country: str
     city_fr: str
     country_fr: str
-    count: int
+    vacancies: int
 
     @property
     def names(self) -> tuple[str, str, str, str]:
         return self.city, self.country, self.city_fr, self.country_fr
 
 
-@dataclass(frozen=True)
-class CountryCount:
+class CountryCount(NamedTuple):
     country: str
     country_fr: str
-    count: int
+    vacancies: int
 
 
 @dataclass(frozen=True)
@@ -379,20 +376,20 @@ def _options(counted: Counted, *, french: bool) -> dict[str, list[Option]]:
     per_grade: dict[int, int] = {}
     for grades in counted.grade_ranges:
         for grade in range(grades.low, grades.high + 1):
-            per_grade[grade] = per_grade.get(grade, 0) + grades.count
+            per_grade[grade] = per_grade.get(grade, 0) + grades.vacancies
     return {
         "grade": [
             Option(str(grade), f"G{grade}", count) for grade, count in sorted(per_grade.items())
         ],
         "country": _by_label(
-            Option(c.country, (french and c.country_fr) or c.country, c.count)
+            Option(c.country, (french and c.country_fr) or c.country, c.vacancies)
             for c in _countries(counted)
         ),
         "location": _by_label(
             Option(
                 p.location_id,
                 place_name(*p.names, french=french),
-                p.count,
+                p.vacancies,
             )
             for p in counted.places
         ),
@@ -424,8 +421,8 @@ def _countries(counted: Counted) -> list[CountryCount]:
     added: dict[str, CountryCount] = {}
     for place in counted.places:
         before = added.get(place.country)
-        count = place.count + (before.count if before else 0)
-        added[place.country] = CountryCount(place.country, place.country_fr, count)
+        vacancies = place.vacancies + (before.vacancies if before else 0)
+        added[place.country] = CountryCount(place.country, place.country_fr, vacancies)
     return list(added.values())
 
 

@@ -34,12 +34,13 @@ class Location(models.Model):
     city_fr = models.CharField(_("city (French)"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = _("location")
-        verbose_name_plural = _("locations")
-        ordering = ["country", "city"]
+        # A city is one place within its country, whatever the notices call it in French.
         constraints = [
             models.UniqueConstraint(fields=["country", "city"], name="unique_location"),
         ]
+        ordering = ["country", "city"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
 
     def __str__(self):
         return place_name(self.city, self.country, "", "", french=False)

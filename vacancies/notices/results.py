@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from operator import attrgetter
+from typing import Any, Generic, TypeVar, cast
 
 from .errors import Message
 
@@ -69,6 +70,26 @@ class NoticeHalf:
     warnings: tuple[Message, ...] = ()
 
 
+class _Paired(Generic[T]):
+    """A notice's value that each half states in its own language, read as the pair."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._read = attrgetter(name)
+
+    def __get__(self, notice: Notice, owner: type | None = None) -> Bilingual[T]:
+        return Bilingual(self._read(notice.en), self._read(notice.fr) if notice.fr else None)
+
+
+class _FromEnglish(Generic[T]):
+    """A notice's value that the English half states for both (a date, an amount, a code)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._read = attrgetter(name)
+
+    def __get__(self, notice: Notice, owner: type | None = None) -> T:
+        return cast(T, self._read(notice.en))
+
+
 @dataclass(frozen=True)
 class Notice:
     """A whole notice: the English half is the record, the French half its translation."""
@@ -84,45 +105,18 @@ class Notice:
     def reference(self) -> str:
         return self.en.reference or (self.fr.reference if self.fr else None) or ""
 
-    @property
-    def title(self) -> Bilingual[str]:
-        return Bilingual(self.en.title, self.fr.title if self.fr else None)
-
-    @property
-    def organisation(self) -> Bilingual[str | None]:
-        return Bilingual(self.en.organisation, self.fr.organisation if self.fr else None)
-
-    @property
-    def schedule(self) -> Bilingual[str | None]:
-        return Bilingual(self.en.schedule, self.fr.schedule if self.fr else None)
-
-    @property
-    def risk_note(self) -> Bilingual[str | None]:
-        return Bilingual(self.en.risk_note, self.fr.risk_note if self.fr else None)
-
-    @property
-    def sections(self) -> Bilingual[tuple[Section, ...]]:
-        return Bilingual(self.en.sections, self.fr.sections if self.fr else None)
-
-    @property
-    def deadline(self) -> datetime | None:
-        return self.en.deadline
-
-    @property
-    def deadline_ongoing(self) -> bool:
-        return self.en.deadline_ongoing
-
-    @property
-    def salary(self) -> Salary | None:
-        return self.en.salary
-
-    @property
-    def grade(self) -> Grade | None:
-        return self.en.grade
-
-    @property
-    def clearance(self) -> str | None:
-        return self.en.clearance
+    # Words each half says in its own language, read as the pair; dates, amounts and codes
+    # the English half states for both.
+    title = _Paired[str]()
+    organisation = _Paired[str | None]()
+    schedule = _Paired[str | None]()
+    risk_note = _Paired[str | None]()
+    sections = _Paired[tuple[Section, ...]]()
+    deadline = _FromEnglish[datetime | None]()
+    deadline_ongoing = _FromEnglish[bool]()
+    salary = _FromEnglish[Salary | None]()
+    grade = _FromEnglish[Grade | None]()
+    clearance = _FromEnglish[str | None]()
 
     @property
     def primary_location(self) -> Location | None:

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 
 from vacancies.notices import Notice, NoticeParseError, notice_text_from_file, parse_notice
 
+_JSON_HELP = "Print one JSON object per file, one per line (the README lists its fields)."
+
 
 class Command(BaseCommand):
     help = "Parse vacancy notice files and print what was read, without touching the database."
@@ -13,13 +15,8 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", dest="as_json", help=_JSON_HELP)
         parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
-        parser.add_argument(
-            "--json",
-            action="store_true",
-            dest="as_json",
-            help="Print one JSON object per file, one per line.",
-        )
 
     def handle(self, *args, files, as_json, **options):
         failures = 0
