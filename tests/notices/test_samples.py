@@ -1,29 +1,23 @@
-"""The five sample notices, field by field against the contract of parse_notice --json."""
+"""The five sample notices, field by field against the contract of parse_notice --json, as
+text files and as the same notices printed to PDF by a browser."""
 
+import functools
 import json
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from contract import as_read, folded
 
-from vacancies.notices import parse_notice, parse_notice_bytes
+from vacancies.notices import notice_text_from_file, parse_notice, parse_notice_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTICES = ROOT / "fixtures" / "notices"
+PRINTED = ROOT / "fixtures" / "pdf"
 EXPECTED = Path(__file__).resolve().parents[1] / "expected"
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def folded(value):
-    """Compare text as the contract does: whitespace collapsed, case folded."""
-    if isinstance(value, str):
-        return " ".join(value.split()).casefold()
-    if isinstance(value, dict):
-        return {key: folded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [folded(item) for item in value]
-    return value
+FORMS = ["text", "pdf"]
 
 
 def expected_cases():
@@ -33,7 +27,11 @@ def expected_cases():
     ]
 
 
-def parsed(stem):
+@functools.cache
+def parsed(stem, form="text"):
+    if form == "pdf":
+        path = PRINTED / f"{stem}.pdf"
+        return parse_notice(notice_text_from_file(path.name, path.read_bytes())).as_json()
     return parse_notice_bytes((NOTICES / f"{stem}.txt").read_bytes()).as_json()
 
 
@@ -64,25 +62,28 @@ HEADER_FIELDS = [
 ]
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("stem, expected", expected_cases())
 @pytest.mark.parametrize("field", HEADER_FIELDS)
-def test_sample_notice_header_fields_match_the_contract(stem, expected, field):
-    assert folded(parsed(stem)[field]) == folded(expected[field])
+def test_sample_notice_header_fields_match_the_contract(stem, expected, field, form):
+    assert folded(parsed(stem, form)[field]) == folded(expected[field])
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("stem, expected", expected_cases())
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_sample_notice_section_headings_match_in_both_languages(stem, expected, language):
-    headings = [s["heading"] for s in parsed(stem)["sections"][language] if s["heading"]]
+def test_sample_notice_section_headings_match_in_both_languages(stem, expected, language, form):
+    headings = [s["heading"] for s in parsed(stem, form)["sections"][language] if s["heading"]]
     assert folded(headings) == folded(expected["section_headings"][language])
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize(
     "stem, expected", [case for case in expected_cases() if "text_checks" in case.values[1]]
 )
-def test_pdf_extracted_notices_are_reflowed_without_noise(stem, expected):
+def test_pdf_extracted_notices_are_reflowed_without_noise(stem, expected, form):
     checks = expected["text_checks"]
-    result = parsed(stem)
+    result = parsed(stem, form)
     for language, heading, snippet in checks.get("contains", []):
         assert " ".join(snippet.split()) in section_text(result, language, heading)
     everything = json.dumps(result["sections"], ensure_ascii=False)
@@ -151,3 +152,13 @@ def test_competency_list_numbers_stay_inside_their_section():
     text = next(s["text"] for s in result["sections"]["en"] if s["heading"] == "COMPETENCIES")
     assert "1. Achievement: Creates own measures of excellence" in text
     assert "\n7. Teamwork: Solicits inputs and encourages others." in text
+
+
+# ----------------------------------------------------------------- printed and text alike
+
+
+@pytest.mark.parametrize("stem", [case.id for case in expected_cases()])
+def test_a_printed_notice_reads_exactly_as_its_text(stem):
+    """Every field and every paragraph, bullet and heading of every section: the PDF's
+    parse equals the text's, but for the Markdown marks only the text has."""
+    assert parsed(stem, "pdf") == as_read(parsed(stem, "text"))

@@ -7,7 +7,8 @@ arrive as files (text or PDF) or as pasted text; the body is reflowed so that ha
 lines, page numbers and dumped link URLs do not survive.
 
 Pure Python: no ORM, no Django settings. The modules, in the order a notice goes through
-them: ``reading`` (a file's bytes into lines; ``pdf`` for PDF files), ``parse`` (the halves),
+them: ``reading`` (a file's bytes into lines; ``pdf`` for PDF files, ``printed`` for what
+printing put on the pages), ``parse`` (the halves),
 ``header`` (title line and labelled fields), ``values`` (deadline, salary, grade, places),
 ``body`` (sections and reflow), ``flags`` (risk level and the post's conditions), with
 ``results`` (what comes out), ``errors`` and ``budget`` (the time one notice may take).

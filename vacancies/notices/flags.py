@@ -1,5 +1,6 @@
 """What a notice says about its post beyond the header: the duty station's risk level, an
-unaccompanied post, a post pending budget approval. Each reads the casefolded text.
+unaccompanied post, a post pending budget approval. Each reads the casefolded text, its
+paragraphs ``flowing``: a sentence wrapped across lines is read whole.
 """
 
 import re
@@ -24,6 +25,16 @@ UNACCOMPANIED = re.compile(
 PENDING_BUDGET = re.compile(
     r"pending budget(ary)? approval|sous r[ée]serve d.approbation par les autorit[ée]s budg\w*"
 )
+
+
+# A line break inside a paragraph: between a line's last character and the next line's first.
+_WRAPPED = re.compile(r"(?<=\S)[ \t]*+\n(?=[ \t]*+\S)")
+
+
+def flowing(text: str) -> str:
+    """``text`` with each paragraph on one line: lines wrapped by hand or by a printer
+    joined by a space, the blank lines between paragraphs kept."""
+    return _WRAPPED.sub(" ", text)
 
 
 def _mentions(lowered: str, pattern: re.Pattern[str], words: tuple[str, ...]) -> bool:

@@ -11,6 +11,7 @@ punctuation is given up at once. benchmarks/worst_case_parsing.py times the wors
 import re
 from collections.abc import Iterator
 
+from .budget import check_time
 from .errors import Message, gettext_noop
 
 # Header labels in either language; the value follows, with or without a colon.
@@ -135,6 +136,50 @@ def title_and_reference(line: str) -> tuple[str, str] | None:
     leading = _LEADING_NON_WORD.match(title)
     title = title[leading.end() if leading else 0 :] or title[-1]
     return title.strip(" *"), match["digits"][::-1]
+
+
+# A title's reference alone on its line: '(240655)', '- 260063', '260063'.
+_BARE_REFERENCE = re.compile(r"\s*+[-–—(]?\s*+\d{5,8}\)?\s*+")
+
+
+def rejoin_wrapped_titles(lines: list[str]) -> None:
+    """Join again, in place, a title that a printer wrapped at the page's edge onto the
+    next line: a reference alone on its line, the end of a title that cannot start one (a
+    small letter, an unopened bracket), or a title line whose line above stands under the
+    form's name, goes back to the line above, leaving an empty line so that every other
+    line keeps its place."""
+    for index in range(1, len(lines)):
+        if not index % 32:
+            check_time()
+        line = lines[index]
+        if not _BARE_REFERENCE.fullmatch(line):
+            found = title_and_reference(line)
+            under_banner = index > 1 and is_banner(lines[index - 2])
+            if found is None or not (under_banner or _ends_a_title(found[0])):
+                continue
+        above = lines[index - 1]
+        if _starts_a_title(above):
+            lines[index - 1] = f"{above.rstrip()} {line.strip()}"
+            lines[index] = ""
+
+
+def _ends_a_title(text: str) -> bool:
+    """Is ``text`` the end of a wrapped title rather than a title of its own?"""
+    return text[:1].islower() or text.count(")") > text.count("(")
+
+
+def _starts_a_title(line: str) -> bool:
+    """Can ``line`` be the first part of a title wrapped onto the next line?"""
+    text = line.strip()
+    return (
+        0 < len(text) <= MAX_LENGTHS["title"]
+        and text[-1] not in ".!?:;"
+        and not label_of(line)
+        and not is_banner(line)
+        and not DESCRIPTION.match(line)
+        and not NOTE_PREFIX.match(line)
+        and title_and_reference(line) is None
+    )
 
 
 # The longest title and header values a notice can have (the vacancy's columns hold no

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from .body import is_numbered_heading, read_body
 from .budget import check_time, time_budget
 from .errors import Message, NoticeParseError, gettext_noop
-from .flags import is_pending_budget_approval, is_unaccompanied, risk_level
+from .flags import flowing, is_pending_budget_approval, is_unaccompanied, risk_level
 from .header import (
     DESCRIPTION,
     FRENCH_HEADER,
@@ -19,6 +19,7 @@ from .header import (
     NOTE_PREFIX,
     is_banner,
     label_of,
+    rejoin_wrapped_titles,
     title_and_reference,
     too_long,
     value_on_next_line,
@@ -52,6 +53,7 @@ def parse_notice_bytes(data: bytes, *, time_zone: str = DEFAULT_TIME_ZONE) -> No
 
 def _parse(text: str, zone: ZoneInfo) -> Notice:
     lines = notice_lines(text)
+    rejoin_wrapped_titles(lines)
     start, french = _halves(lines)
     en = _parse_half(lines[start:french], "en", zone, strict=True)
     fr = _parse_half(lines[french:], "fr", zone, strict=False) if french is not None else None
@@ -62,16 +64,16 @@ def _parse(text: str, zone: ZoneInfo) -> Notice:
     if not en.title:
         raise NoticeParseError(gettext_noop("no vacancy title found"))
     # Casefolding keeps the lines apart, so the halves are cut from the text folded once.
-    lowered = "\n".join(lines).casefold()
-    lowered_lines = lowered.split("\n")
-    english_text = "\n".join(lowered_lines[start:french])
-    french_text = "\n".join(lowered_lines[french:]) if french is not None else ""
+    lowered_lines = "\n".join(lines).casefold().split("\n")
+    english_text = flowing("\n".join(lowered_lines[start:french]))
+    french_text = flowing("\n".join(lowered_lines[french:])) if french is not None else ""
+    whole_text = f"{english_text}\n\n{french_text}"
     return Notice(
         en=en,
         fr=fr,
         risk_level=risk_level(english_text) or risk_level(french_text),
-        unaccompanied=is_unaccompanied(lowered),
-        pending_budget_approval=is_pending_budget_approval(lowered),
+        unaccompanied=is_unaccompanied(whole_text),
+        pending_budget_approval=is_pending_budget_approval(whole_text),
         text=text,
     )
 

@@ -15,6 +15,9 @@ import json
 import resource
 import subprocess
 import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +32,8 @@ _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def text_from_pdf(data: bytes) -> str:
-    """The text of a PDF notice, page after page (a form feed between pages, as text
-    extracted by other tools has, so that page numbers are recognised and dropped).
+    """The text of a PDF notice, each page ended by a form feed (as ``pdftotext`` ends
+    them), so that what the printer put at the pages' edges is known and taken away.
 
     Raises ``NoticeParseError`` saying why a PDF cannot be read.
     """
@@ -70,8 +73,9 @@ def text_from_pdf(data: bytes) -> str:
     return str(answer["text"])
 
 
-def _read(data: bytes) -> str:
-    """In the child process: the text, or NoticeParseError."""
+def read_in_this_process(data: bytes) -> str:
+    """What the child process does: the PDF's text, or NoticeParseError. Without the child's
+    limits on memory and time, so only for a PDF known to be harmless (a benchmark's)."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -83,12 +87,144 @@ def _read(data: bytes) -> str:
         raise _too_many_pages(declared)
     if len(reader.pages) > MAX_PDF_PAGES:  # the page tree may hold more than it declares
         raise _too_many_pages(len(reader.pages))
-    pages = [page.extract_text() or "" for page in reader.pages]
+    printed = [_page_lines(page) for page in reader.pages]
+    layout = _Layout.of(printed)
+    pages = [_page_text(lines, layout) for lines in printed]
     if not any(page.strip() for page in pages):
         raise NoticeParseError(
             gettext_noop("the PDF holds no text (a scanned image needs OCR first)")
         )
-    return "\n\f".join(pages)
+    return "".join(f"{page}\f" for page in pages)
+
+
+@dataclass
+class _PrintedLine:
+    """One line as it stands on the page."""
+
+    pieces: list[str] = field(default_factory=list)
+    height: float | None = None  # of its first letters, from the page's foot
+    wraps: bool = False  # it ends where the printer wrapped it, at the right margin
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def _page_lines(page: Any) -> list[_PrintedLine]:
+    """The page's lines as pypdf reads them, with where each stands. A browser that
+    wraps a line at the right margin leaves the space it wrapped at there, on its own:
+    that is how a wrapped line is told from one that ends where the text ended it."""
+    right_half = float(page.mediabox.width) / 2
+    lines = [_PrintedLine()]
+
+    def visit(text: str, cm: list[float], tm: list[float], *_font: Any) -> None:
+        height = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        across = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        for number, piece in enumerate(text.split("\n")):
+            if number:
+                lines.append(_PrintedLine())
+            if not piece:
+                continue
+            line = lines[-1]
+            line.pieces.append(piece)
+            line.wraps = not piece.strip() and across > right_half
+            if line.height is None and piece.strip():
+                line.height = height
+
+    page.extract_text(visitor_text=visit)
+    return lines
+
+
+def _line_step(pages: list[list[_PrintedLine]]) -> float | None:
+    """The distance from one line to the next within a paragraph: the smallest that
+    recurs (a notice typed double-spaced has lines one or two steps apart)."""
+    steps: Counter[int] = Counter()
+    for lines in pages:
+        heights = [line.height for line in lines if line.height is not None]
+        steps.update(round(above - below) for above, below in pairwise(heights) if above > below)
+    recurring = [step for step, count in steps.items() if count >= 3]
+    return min(recurring) if recurring else None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the pages have in common: where a page's text starts and ends, and the
+    distance from one line to the next within a paragraph."""
+
+    line_step: float
+    top: float
+    bottom: float
+
+    @classmethod
+    def of(cls, pages: list[list[_PrintedLine]]) -> "_Layout | None":
+        line_step = _line_step(pages)
+        edges = [_text_edges(lines) for lines in pages]
+        tops = Counter(round(top) for top, _bottom in filter(None, edges))
+        bottoms = [bottom for _top, bottom in filter(None, edges)]
+        if line_step is None or not tops:
+            return None
+        return cls(line_step, float(tops.most_common(1)[0][0]), min(bottoms))
+
+
+def _text_edges(lines: list[_PrintedLine]) -> tuple[float, float] | None:
+    """The heights of the page's first line and of its last before the printer's own."""
+    standing = [line for line in lines if line.height is not None]
+    last = _last_text_line(lines)
+    if not standing or last is None or last.height is None:
+        return None
+    return float(standing[0].height or 0), last.height
+
+
+def _last_text_line(lines: list[_PrintedLine]) -> _PrintedLine | None:
+    """The page's last line of text: the printer's own lines follow it a step up the page
+    (the header, then the footer), or there are none."""
+    standing = [line for line in lines if line.height is not None]
+    for line, after in pairwise(standing):
+        if (after.height or 0) > (line.height or 0):
+            return line
+    return standing[-1] if standing else None
+
+
+def _page_text(lines: list[_PrintedLine], layout: "_Layout | None") -> str:
+    """The page's text as it was written: the lines the printer wrapped joined again, and
+    a blank line where the page leaves a gap (between paragraphs, around a heading, above
+    a page's first line or below its last where there was room for one more): a printed
+    page says where a paragraph ends only by that gap."""
+    if layout is None:
+        return "\n".join(line.text for line in lines) + "\n"
+    line_step = layout.line_step
+    last = _last_text_line(lines)
+    text: list[str] = []
+    above: float | None = layout.top + line_step
+    below = _heights_below(lines)
+    for line, next_height in zip(lines, below, strict=True):
+        if line.height is not None:
+            # Only a step down the page: a step up is to what the printer put at the top.
+            if above is not None and line.height < above - line_step * 1.5:
+                text.append("\n")
+            above = line.height
+        text.append(line.text)
+        one_step_below = (
+            line.height is not None
+            and next_height is not None
+            and abs(line.height - line_step - next_height) < line_step / 2
+        )
+        if not (line.wraps and one_step_below):
+            text.append("\n")  # the line ends here, or carries on at the next page's top
+        if line is last and not line.wraps and (line.height or 0) > layout.bottom + line_step / 2:
+            text.append("\n")  # the page ends early: its text ended with a paragraph
+    return "".join(text)
+
+
+def _heights_below(lines: list[_PrintedLine]) -> list[float | None]:
+    """For each line, the height of the next line with text (None after the last)."""
+    below: list[float | None] = []
+    height = None
+    for line in reversed(lines):
+        below.append(height)
+        if line.height is not None:
+            height = line.height
+    return below[::-1]
 
 
 def _too_many_pages(count: object) -> NoticeParseError:
@@ -114,7 +250,7 @@ def _main() -> None:
 
     answer: dict[str, Any]
     try:
-        answer = {"text": _read(data)}
+        answer = {"text": read_in_this_process(data)}
     except NoticeParseError as error:
         answer = {"error": _as_json(error)}
     except LimitReachedError as error:
