@@ -3,10 +3,12 @@
     make bench                      # or: .venv/bin/python benchmarks/run.py [--imports N]
 
 Parsing runs the five sample notices over and over in this one process, pinned to one
-core. Importing writes synthetic variants of them (distinct references) to a temporary
-folder and imports the files as ``import_notices`` does, first in one process, then with
-one worker per core, into a scratch database, ``jobboard_bench``, created on the
-configured server and dropped afterwards: the site's own data is never touched.
+core: their text, then the same notices printed to PDF (fixtures/pdf), each read through
+the one door every file comes in by (a child process per PDF, as on the site). Importing
+writes synthetic variants of them (distinct references) to a temporary folder and imports
+the files as ``import_notices`` does, first in one process, then with one worker per core,
+into a scratch database, ``jobboard_bench``, created on the configured server and dropped
+afterwards: the site's own data is never touched.
 """
 
 import argparse
@@ -19,6 +21,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 NOTICES = sorted((BASE_DIR / "fixtures" / "notices").glob("*.txt"))
+PRINTED = sorted((BASE_DIR / "fixtures" / "pdf").glob("*.pdf"))
 
 
 def main():
@@ -40,6 +43,12 @@ def main():
     cores = os.cpu_count() or 1
     parsed, seconds = bench_parse(texts, options.seconds)
     print(f"parse:  {parsed / seconds:6.0f} notices/s  ({parsed} in {seconds:.1f} s, one core)")
+    pdfs = [(path.name, path.read_bytes()) for path in PRINTED]
+    parsed, seconds = bench_parse(pdfs, options.seconds)
+    print(
+        f"parse:  {parsed / seconds:6.1f} PDF notices/s  ({parsed} in {seconds:.1f} s, one core "
+        "and its PDF reader)"
+    )
     for jobs, (imported, seconds) in bench_import(texts, options.imports, [1, cores]):
         print(
             f"import: {imported / seconds:6.0f} notices/s  ({imported} new notices in "
@@ -47,21 +56,27 @@ def main():
         )
 
 
-def bench_parse(texts, budget):
+def bench_parse(notices, budget):
+    """Parse ``notices`` (texts, or (file name, bytes) to read first) for ``budget``
+    seconds: (notices parsed, seconds)."""
     from django.conf import settings
 
-    from vacancies.notices import parse_notice
+    from vacancies.notices import notice_text_from_file, parse_notice
+
+    def parse(notice):
+        text = notice if isinstance(notice, str) else notice_text_from_file(*notice)
+        parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
 
     affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if affinity:
         os.sched_setaffinity(0, {min(affinity)})
-    for text in texts:  # warm up regex caches and imports
-        parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
+    for notice in notices:  # warm up regex caches and imports
+        parse(notice)
     count, start = 0, time.perf_counter()
     while time.perf_counter() - start < budget:
-        for text in texts:
-            parse_notice(text, time_zone=settings.NOTICE_TIME_ZONE)
-        count += len(texts)
+        for notice in notices:
+            parse(notice)
+        count += len(notices)
     elapsed = time.perf_counter() - start
     if affinity:
         os.sched_setaffinity(0, affinity)

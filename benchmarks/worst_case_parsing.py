@@ -7,8 +7,9 @@ header value, a numbered heading, a bullet or a body line. For each family it pr
 seconds taken at 10k, 40k and 160k characters, and the growth from 40k to 160k: a linear
 parser takes about 4 times longer for 4 times the text (the check allows 5), a quadratic
 one 16 times. Then it parses whole 5 MB notices (the upload limit) made of hostile lines,
-which must each take at most a second. It exits 1 when a family grows faster than linear
-or a 5 MB notice takes longer than that.
+which must each take at most a second on a machine parsing the samples at 400 notices/s
+(the limit scales with the machine's measured speed). It exits 1 when a family grows faster
+than linear or a 5 MB notice takes longer than that.
 """
 
 import argparse
@@ -22,7 +23,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SIZES = (10_000, 40_000, 160_000)
 MAX_GROWTH = 5.0  # time at 160k over time at 40k
 FIVE_MB = 5_000_000
+# A 5 MB notice takes at most a second on a machine that parses the samples at this rate;
+# on a slower or faster one, the limit scales with its speed (these machines vary by 2-3x).
 MAX_SECONDS_AT_5_MB = 1.0
+REFERENCE_RATE = 400  # sample notices parsed per second
 
 # Runs of one kind of character, each ended by what makes a pattern try hardest to match.
 RUNS = {
@@ -38,6 +42,9 @@ RUNS = {
     "words": ("risk ", "."),
     "dates": ("1-", "x"),
     "digit pairs": ("1 ", "x"),
+    "moments": ("12/1/26, 8:21 PM ", "x"),
+    "addresses": ("http://a.b/c ", "1/8"),
+    "ligatures": ("ﬃ", "x"),
 }
 HEADER = "Security Officer-260063\nPrimary Location: Belgium-Brussels\nGrade: NATO Grade G15\n"
 # Where a long line can stand in a notice: {} is the line.
@@ -54,6 +61,8 @@ PLACES = {
     "bullet": HEADER + "Description\n1. SUMMARY\n- {}\n2. DUTIES\nText.\n",
     "body line": HEADER + "Description\n1. SUMMARY\n{}\n2. DUTIES\nText.\n",
     "french title": HEADER + "Description\nText.\n\n{}-260063\nEmplacement principal: Belgique\n",
+    "wrapped title": "VACANCY NOTIFICATION\n{}\n(260063)\nPrimary Location: Belgium-Brussels\n",
+    "page edge": HEADER + "Description\n1. SUMMARY\nText\n{}\n\fText.\n{}\n\f",
 }
 # Whole notices of hostile lines: each repeated up to 5 MB, first as they are (so many
 # lines that the notice is refused), then each line made long enough that as many lines as
@@ -68,6 +77,8 @@ REPEATED_LINES = {
     "flag words": "accompanied relocated budget ",
     "page numbers": "12\n",
     "empty lines": "\n",
+    "page breaks": "\f",
+    "printed pages": "Text\n12/1/26, 8:21 PM Vacancy notice\nhttp://a.b/notice.html 1/8\n\f",
     "sample notices": None,  # the five samples, one after the other
 }
 
@@ -101,12 +112,16 @@ def main():
             parse_notice(text)
             parsed += 1
     rate = parsed / (time.perf_counter() - started)
-    print(f"This machine parses the sample notices at {rate:.0f} notices/s.\n")
+    limit = MAX_SECONDS_AT_5_MB * REFERENCE_RATE / rate
+    print(
+        f"This machine parses the sample notices at {rate:.0f} notices/s: a 5 MB notice may "
+        f"take {limit:.2f} s here ({MAX_SECONDS_AT_5_MB:g} s at {REFERENCE_RATE} notices/s).\n"
+    )
     print("Milliseconds to read a notice with one long line (best of 5):")
     print(f"{'place':22} {'run':12} " + " ".join(f"{n // 1000:>6}k" for n in SIZES) + "  growth")
     for place, template in PLACES.items():
         for run_name, (run, ending) in RUNS.items():
-            texts = [template.format(_line(run, ending, size)) for size in SIZES]
+            texts = [template.replace("{}", _line(run, ending, size)) for size in SIZES]
             for repeat in (5, 9, 15):
                 # A family that seems to grow too fast is timed again, more times: the
                 # machine's noise passes, a pattern that backtracks does not.
@@ -136,15 +151,16 @@ def main():
                 if line:
                     body = HEADER + "Description\n" + body
                 taken = seconds(body[:FIVE_MB], repeat=1)
-                flag = "" if taken <= MAX_SECONDS_AT_5_MB else "  <-- over a second"
+                flag = "" if taken <= limit else "  <-- over the limit"
                 if flag:
                     failures.append(f"5 MB of {name}{shape}: {taken:.2f} s")
                 print(f"  {name + shape:34} {taken:6.2f} s{flag}")
         for run_name, (run, ending) in RUNS.items():
             for place in ("title", "body"):
                 line = _line(run, ending, FIVE_MB)
-                taken = seconds(PLACES[place if place == "title" else "body line"].format(line), 1)
-                flag = "" if taken <= MAX_SECONDS_AT_5_MB else "  <-- over a second"
+                template = PLACES[place if place == "title" else "body line"]
+                taken = seconds(template.replace("{}", line), 1)
+                flag = "" if taken <= limit else "  <-- over the limit"
                 if flag:
                     failures.append(f"a 5 MB {place} of {run_name}: {taken:.2f} s")
                 print(f"  {f'one {place} line of {run_name}':34} {taken:6.2f} s{flag}")
