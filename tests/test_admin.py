@@ -313,6 +313,29 @@ def test_several_files_at_once(editor_client):
     assert Vacancy.objects.filter(status=Vacancy.Status.DRAFT).count() == 5
 
 
+def test_a_notice_printed_to_pdf_imports_as_its_text_does(editor_client):
+    """The same notice, as a text file and as HR's PDF: one vacancy, and importing the PDF
+    over the text changes nothing a candidate reads."""
+    stem = "004_d8a025862e95de10"  # without Markdown marks, which only a text file has
+    text_file = (NOTICES / f"{stem}.txt").read_bytes()
+    _confirm(
+        editor_client, _import(editor_client, files=[_upload(f"{stem}.txt", text_file)]), "publish"
+    )
+    from_text = Vacancy.objects.get()
+    printed = (Path(settings.BASE_DIR) / "fixtures" / "pdf" / f"{stem}.pdf").read_bytes()
+    pdf_preview = _import(editor_client, files=[_upload(f"{stem}.pdf", printed)])
+    html = pdf_preview.content.decode()
+    assert "updates an existing vacancy" in html and "What would change" not in html
+    _confirm(editor_client, pdf_preview, "publish")
+    from_pdf = Vacancy.objects.get()
+    assert from_pdf.pk == from_text.pk and from_pdf.source_name == f"{stem}.pdf"
+    assert (from_pdf.title_en, from_pdf.sections_en, from_pdf.sections_fr) == (
+        from_text.title_en,
+        from_text.sections_en,
+        from_text.sections_fr,
+    )
+
+
 def test_reimporting_shows_what_would_change_field_by_field(editor_client):
     vacancy = imported()
     changed = notice_text().replace("8,419.86Euro", "8,500.00Euro", 1)

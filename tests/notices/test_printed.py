@@ -113,6 +113,23 @@ def test_text_without_page_breaks_or_page_footers_is_unchanged(text):
     assert without_page_furniture(text) == text
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.text(alphabet="ab 012/:.,-PMhtpw", max_size=30), min_size=7, max_size=12),
+        min_size=2,
+        max_size=5,
+    )
+)
+def test_no_line_away_from_a_pages_edges_is_ever_dropped(pages):
+    text = "".join("\n".join(page) + "\n\f" for page in pages)
+    kept = iter(without_page_furniture(text).split("\n"))
+    for page in pages:
+        lines = [line for line in page if line.strip()]
+        for line in lines[3:-3]:
+            assert line in kept  # in order: the iterator moves past what it has checked
+
+
 def test_a_paragraph_cut_by_a_page_break_is_one_paragraph_again():
     text = printed(
         ["1. SUMMARY", "Appointment will be subject to receipt of a security clearance (provided"],
@@ -204,6 +221,26 @@ def test_a_title_wrapped_onto_a_second_line_is_read_whole(title_lines):
     assert notice.reference == "240655"
     whole = " ".join(title_lines)
     assert notice.title.en == whole[: whole.rindex("240655")].rstrip(" -(")
+
+
+@pytest.mark.parametrize(
+    "french_lines",
+    [
+        ["Assistant(e) Gestion du programme CAP (ensemble complet de mesures en faveur de",
+         "l'Ukraine) (240655)"],
+        ["Assistant(e) Gestion du programme CAP", "(240655)"],
+    ],
+)  # fmt: skip
+def test_a_french_title_wrapped_onto_a_second_line_is_read_whole(french_lines):
+    text = (
+        "Programme Assistant (240655)\nGrade: G8\nDescription:\n"
+        + "An English paragraph.\n\n" * 60  # the French title far below the first lines
+        + "\n".join(french_lines)
+        + "\nNote importante : le lieu est considéré comme un environnement à très haut\n"
+        + "risque.\nEmplacement principal : Belgique-Bruxelles\nGrade : G8\n"
+    )
+    whole = " ".join(french_lines)
+    assert parse_notice(text).title.fr == whole[: whole.rindex("(240655)")].rstrip()
 
 
 def test_a_sentence_above_a_french_title_is_not_taken_into_it():

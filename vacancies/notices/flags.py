@@ -27,14 +27,10 @@ PENDING_BUDGET = re.compile(
 )
 
 
-# A line break inside a paragraph: between a line's last character and the next line's first.
-_WRAPPED = re.compile(r"(?<=\S)[ \t]*+\n(?=[ \t]*+\S)")
-
-
 def flowing(text: str) -> str:
     """``text`` with each paragraph on one line: lines wrapped by hand or by a printer
-    joined by a space, the blank lines between paragraphs kept."""
-    return _WRAPPED.sub(" ", text)
+    joined by a space, the empty lines between paragraphs kept."""
+    return "\n\n".join(paragraph.replace("\n", " ") for paragraph in text.split("\n\n"))
 
 
 def _mentions(lowered: str, pattern: re.Pattern[str], words: tuple[str, ...]) -> bool:

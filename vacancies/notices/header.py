@@ -11,7 +11,6 @@ punctuation is given up at once. benchmarks/worst_case_parsing.py times the wors
 import re
 from collections.abc import Iterator
 
-from .budget import check_time
 from .errors import Message, gettext_noop
 
 # Header labels in either language; the value follows, with or without a colon.
@@ -142,25 +141,42 @@ def title_and_reference(line: str) -> tuple[str, str] | None:
 _BARE_REFERENCE = re.compile(r"\s*+[-–—(]?\s*+\d{5,8}\)?\s*+")
 
 
-def rejoin_wrapped_titles(lines: list[str]) -> None:
+def bare_reference(line: str) -> str | None:
+    """The reference of a line that holds only a title's reference ('(240655)'), which a
+    printer wrapped off its title's line."""
+    match = _BARE_REFERENCE.fullmatch(line)
+    return re.sub(r"\D", "", match[0]) if match else None
+
+
+# A half's title stands among its first lines.
+TITLE_SEARCH_LINES = 80
+
+
+def rejoin_wrapped_titles(lines: list[str], start: int = 0, stop: int = TITLE_SEARCH_LINES) -> int:
     """Join again, in place, a title that a printer wrapped at the page's edge onto the
-    next line: a reference alone on its line, the end of a title that cannot start one (a
-    small letter, an unopened bracket), or a title line whose line above stands under the
-    form's name, goes back to the line above, leaving an empty line so that every other
-    line keeps its place."""
-    for index in range(1, len(lines)):
-        if not index % 32:
-            check_time()
+    next line, for the title lines between ``start`` and ``stop``: a reference alone on its
+    line, the end of a title that cannot start one (a small letter, an unopened bracket),
+    or a title line whose line above stands under the form's name, goes back to the line
+    above, leaving an empty line so that every other line keeps its place. Returns how
+    many titles were joined."""
+    joined = 0
+    for index in range(max(1, start), min(stop, len(lines))):
         line = lines[index]
+        end = line.rstrip()[-1:]
+        if not end or not (end.isdigit() or end in ")*"):
+            continue  # cheap test first: most lines end otherwise than a title line
         if not _BARE_REFERENCE.fullmatch(line):
             found = title_and_reference(line)
-            under_banner = index > 1 and is_banner(lines[index - 2])
-            if found is None or not (under_banner or _ends_a_title(found[0])):
+            if found is None:
+                continue  # most lines: no title ends there
+            if not _ends_a_title(found[0]) and not (index > 1 and is_banner(lines[index - 2])):
                 continue
         above = lines[index - 1]
         if _starts_a_title(above):
             lines[index - 1] = f"{above.rstrip()} {line.strip()}"
             lines[index] = ""
+            joined += 1
+    return joined
 
 
 def _ends_a_title(text: str) -> bool:

@@ -17,6 +17,8 @@ from .header import (
     FRENCH_HEADER,
     MAX_LENGTHS,
     NOTE_PREFIX,
+    TITLE_SEARCH_LINES,
+    bare_reference,
     is_banner,
     label_of,
     rejoin_wrapped_titles,
@@ -55,6 +57,8 @@ def _parse(text: str, zone: ZoneInfo) -> Notice:
     lines = notice_lines(text)
     rejoin_wrapped_titles(lines)
     start, french = _halves(lines)
+    if french is not None and rejoin_wrapped_titles(lines, start=french, stop=french + 1):
+        french -= 1  # the French title now stands on the line above
     en = _parse_half(lines[start:french], "en", zone, strict=True)
     fr = _parse_half(lines[french:], "fr", zone, strict=False) if french is not None else None
     if not en.reference and not (fr and fr.reference):
@@ -81,7 +85,8 @@ def _parse(text: str, zone: ZoneInfo) -> Notice:
 def _halves(lines: list[str]) -> tuple[int, int | None]:
     """Where the English half starts, and where the French half starts (None without one)."""
     english_title = next(
-        (i for i, line in enumerate(lines[:80]) if title_and_reference(line)), None
+        (i for i, line in enumerate(lines[:TITLE_SEARCH_LINES]) if title_and_reference(line)),
+        None,
     )
     first_label = next((i for i, line in enumerate(lines[:120]) if label_of(line)), None)
     if english_title is None and first_label is None:
@@ -114,6 +119,8 @@ def _french_start(lines: list[str], reference: str | None, after: int) -> int | 
         found = title_and_reference(lines[index])
         if found and reference and found[1] == reference:
             return index
+        if reference and reference in lines[index] and bare_reference(lines[index]) == reference:
+            return index  # the title's second line: the title is joined again from it
     for index in range(after, len(lines)):
         if not index % 32:
             check_time()

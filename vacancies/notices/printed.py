@@ -37,7 +37,9 @@ _FURNITURE = re.compile(
 )
 # The footer that ends a page, in text pasted without its form feeds: an address and a
 # page counter (a sentence of the notice never ends with "… http://… 3/8").
-_PAGE_FOOTER = re.compile(rf"{_ADDRESS}\s++\d{{1,3}}\s?/\s?\d{{1,3}}", re.IGNORECASE)
+_FOOTER_LINE = re.compile(
+    rf"[ \t]*+{_ADDRESS}[ \t]++\d{{1,3}}[ \t]?/[ \t]?\d{{1,3}}[ \t]*+", re.IGNORECASE
+)
 
 
 def without_page_furniture(text: str) -> str:
@@ -55,12 +57,31 @@ def _pages(text: str) -> list[list[str]]:
     that has neither is one page, and left as it is)."""
     if "\f" in text:
         return [page.split("\n") for page in text.split("\f")]
+    if not _has_page_footer(text):
+        return [[text]]
     pages: list[list[str]] = [[]]
     for line in text.split("\n"):
         pages[-1].append(line)
-        if len(line) <= _LONGEST_FURNITURE and _PAGE_FOOTER.fullmatch(line.strip()):
+        if len(line) <= _LONGEST_FURNITURE and _FOOTER_LINE.fullmatch(line):
             pages.append([])
     return pages
+
+
+def _has_page_footer(text: str) -> bool:
+    """Does a line of ``text`` look like a page's footer? Only the lines that hold an
+    address are looked at, each once: most texts have none, and a few links at most."""
+    for mark in ("://", "www.", "WWW."):
+        start = text.find(mark)
+        while start >= 0:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            if line_end - line_start <= _LONGEST_FURNITURE and _FOOTER_LINE.fullmatch(
+                text, line_start, line_end
+            ):
+                return True
+            start = text.find(mark, line_end)
+    return False
 
 
 def _edge(lines: list[str], *, bottom: bool) -> list[str]:
