@@ -5,9 +5,16 @@ import django_filters as filters
 import pytest
 from django.db.models import Q
 from django.http import QueryDict
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vacancies.facets import facets
-from vacancies.filters import FACET_OF_PARAMETER, SHOWING_PARAMETERS, VacancyFilter
+from vacancies.filters import (
+    FACET_OF_PARAMETER,
+    SHOWING_PARAMETERS,
+    VacancyFilter,
+    reference_typed,
+)
 from vacancies.models import Vacancy
 from vacancies.selectors import PAGE_SIZE, vacancy_list_page
 
@@ -60,3 +67,10 @@ def test_with_no_open_match_the_closed_matches_are_counted(board):
     listing = vacancy_list_page(QueryDict("q=NSPO"), language="en")
     assert listing.total == 0
     assert listing.closed_matches == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_whatever_is_searched_a_reference_is_only_ever_digits_from_it(search):
+    digits = reference_typed(search)
+    assert digits is None or (digits.isdigit() and digits in search)

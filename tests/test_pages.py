@@ -179,6 +179,38 @@ def test_a_french_word_finds_a_post_on_the_french_page(client, board):
     assert listed(client, "/fr/?q=gestionnaire de projet")[0] == "260066"
 
 
+@pytest.mark.parametrize(
+    "typed", ["260280", " 260280 ", "#260280", "IS 260280", "is-260280", "ref. 260280"]
+)
+@pytest.mark.parametrize(
+    "language, page", [("en", "/en/vacancies/260280/"), ("fr", "/fr/postes/260280/")]
+)
+def test_a_reference_searched_opens_that_vacancy_even_when_closed(
+    client, board, typed, language, page
+):
+    response = client.get(f"/{language}/", {"q": typed})
+    assert (response.status_code, response.url) == (302, page)
+    assert client.get(response.url).status_code == 200
+
+
+def test_a_reference_of_a_vacancy_not_published_opens_nothing(client, board):
+    Vacancy.objects.filter(reference="260280").update(status=Vacancy.Status.DRAFT)
+    response = client.get("/en/", {"q": "260280", "deadline": "all"})
+    assert response.status_code == 200
+    assert "260280" not in listed(client, "/en/?q=260280&deadline=all")
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("2600", ["260063", "260066"]), ("#26088", ["260885"]), ("ref. 2406", ["240655"])],
+)
+def test_the_start_of_a_reference_lists_the_vacancies_whose_reference_starts_so(
+    client, board, typed, expected
+):
+    found = listed(client, f"/en/?deadline=all&sort=grade_desc&q={typed.replace('#', '%23')}")
+    assert found == expected
+
+
 def test_search_falls_back_to_the_other_language(client, board):
     Vacancy.objects.filter(reference="260066").update(title_fr="", sections_fr=[])
     assert listed(client, "/fr/?q=Comprehensive Assistance Package Project Manager")[0] == "260066"

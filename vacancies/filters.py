@@ -4,6 +4,7 @@ Every filter lives in the query string, so a search can be shared or bookmarked.
 that does not validate is ignored (the page says why) and the other filters still apply.
 """
 
+import re
 from datetime import datetime, time
 from typing import Any
 
@@ -69,6 +70,18 @@ SHOWING_PARAMETERS = ("sort", "other_locations")
 FACET_OF_PARAMETER = {
     parameter: facet for facet, parameters in FACET_PARAMETERS.items() for parameter in parameters
 }
+
+
+# A search that is a reference as candidates copy it: '260280', 'IS 260280', '#260280',
+# 'ref. 2602' (a prefix of letters, then digits; at least two of them, so a stray digit
+# is a word).
+_REFERENCE_TYPED = re.compile(r"#?\s?(?:[A-Za-z]{1,6}\.?[\s#-]{0,3})?(\d{2,8})")
+
+
+def reference_typed(search: str) -> str | None:
+    """The digits of a reference, when ``search`` is one (or the start of one)."""
+    match = _REFERENCE_TYPED.fullmatch(search.strip())
+    return match[1] if match else None
 
 
 class VacancyFilter(filters.FilterSet):
@@ -175,7 +188,8 @@ class VacancyFilter(filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        """Search the page's language, and the other language for notices that lack it.
+        """Search the page's language, and the other language for notices that lack it;
+        a search that is (the start of) a reference also finds the references it starts.
 
         The best matches are those whose title has the words, in the page's language first:
         titles are small, so this costs little, where ranking every match by its whole text
@@ -190,6 +204,9 @@ class VacancyFilter(filters.FilterSet):
         # A subquery of its own, so that the matches come from the GIN indexes alone (see
         # search_uses_the_index) and no other condition makes the planner read the vectors.
         condition = Q(pk__in=self.search_matches.values("pk"))
+        digits = reference_typed(value)
+        if digits is not None:
+            condition |= Q(reference__startswith=digits)
         self.search_ranking = {
             "title_match": ExpressionWrapper(
                 Q(**{f"title_search_{here}": query_here}), output_field=BooleanField()

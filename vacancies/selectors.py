@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from .facets import Option, facets
-from .filters import Deadline, VacancyFilter
+from .filters import Deadline, VacancyFilter, reference_typed
 from .models import Vacancy
 
 PAGE_SIZE = 20
@@ -92,3 +92,12 @@ def _page_number(raw_number: str | None) -> tuple[int, str]:
     if number < 1:
         return 1, _("Pages start at 1: showing the first page.")
     return number, ""
+
+
+def vacancy_named_by(query: QueryDict) -> Vacancy | None:
+    """The published vacancy whose whole reference is the search, open or closed: a
+    candidate who copies a reference from an e-mail wants that post's page."""
+    digits = reference_typed(query.get("q", ""))
+    if digits is None:
+        return None
+    return Vacancy.objects.published().filter(reference=digits).first()

@@ -1,13 +1,17 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from .filters import Deadline
 from .models import Vacancy
-from .selectors import vacancy_list_page
+from .selectors import vacancy_list_page, vacancy_named_by
 
 
 def vacancy_list(request):
-    """Published vacancies, open ones by default, with filters and their counts."""
+    """Published vacancies, open ones by default, with filters and their counts; a search
+    that is a vacancy's reference opens that vacancy."""
+    named = vacancy_named_by(request.GET)
+    if named is not None:
+        return redirect(named)
     listing = vacancy_list_page(request.GET)
     return render(
         request,
