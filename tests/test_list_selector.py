@@ -5,6 +5,7 @@ import django_filters as filters
 import pytest
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,13 @@ from vacancies.models import Vacancy
 from vacancies.selectors import PAGE_SIZE, vacancy_list_page
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The selector's sentences are in the active language: these tests read English."""
+    with translation.override("en"):
+        yield
 
 
 def test_every_filter_has_counts_of_its_own_narrows_the_list_or_changes_how_it_shows():

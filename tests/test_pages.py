@@ -308,6 +308,31 @@ def test_a_page_that_does_not_exist_shows_the_nearest_one(client, board, page, m
     assert len(listed(client, f"/en/?page={page}")) == 4
 
 
+def test_an_inverted_grade_range_is_explained_and_its_lower_end_kept(client, board):
+    html = _html(client.get("/en/?grade_min=20&grade_max=10"))
+    assert "G10 is below the lowest grade asked for, G20: a range runs from low to high." in html
+    assert listed(client, "/en/?grade_min=20&grade_max=10") == ["260063"]
+    french = _html(client.get("/fr/?grade_min=20&grade_max=10"))
+    assert "G10 est en dessous du grade le plus bas demandé, G20" in french
+
+
+def test_without_a_search_the_list_is_sorted_closing_soonest_first_under_one_name(client, board):
+    html = _html(client.get("/en/"))
+    sort = re.search(r'<select name="sort"[^>]*>(.*?)</select>', html, re.S)[1]
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", sort)[0] == "Closing soonest"
+    assert sort.count("Closing soonest") == 1
+    assert "Best match" not in sort
+    assert listed(client, "/en/?sort=closing") == listed(client, "/en/")
+    assert "could not be used" not in _html(client.get("/en/?sort=closing"))
+
+
+def test_with_a_search_the_best_matches_come_first(client, board):
+    html = _html(client.get("/en/?q=security"))
+    sort = re.search(r'<select name="sort"[^>]*>(.*?)</select>', html, re.S)[1]
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", sort)
+    assert options[:2] == ["Best match, then closing soonest", "Closing soonest"]
+
+
 def test_repeated_and_huge_parameters_do_not_break_the_page(client, board):
     response = client.get("/en/?grade=17&grade=20&risk=extreme&risk=high&" + "junk=x" * 2000)
     assert response.status_code == 200

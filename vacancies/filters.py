@@ -72,6 +72,22 @@ FACET_OF_PARAMETER = {
 }
 
 
+class VacancyFilterForm(forms.Form):
+    """The list's filters as a form: each value checked on its own by its field, and the
+    grade range as a whole."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        low, high = cleaned.get("grade_min"), cleaned.get("grade_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "grade_max",
+                _("G%(high)d is below the lowest grade asked for, G%(low)d: a range runs from "
+                  "low to high.") % {"high": high, "low": low},
+            )  # fmt: skip
+        return cleaned
+
+
 # A search that is a reference as candidates copy it: '260280', 'IS 260280', '#260280',
 # 'ref. 2602' (a prefix of letters, then digits; at least two of them, so a stray digit
 # is a word).
@@ -138,6 +154,7 @@ class VacancyFilter(filters.FilterSet):
     class Meta:
         model = Vacancy
         fields: list[str] = []
+        form = VacancyFilterForm
 
     def __init__(
         self,
@@ -150,7 +167,15 @@ class VacancyFilter(filters.FilterSet):
         data = data.copy() if data is not None else {}
         if not data.get("deadline"):
             data["deadline"] = Deadline.OPEN
+        searching = bool(str(data.get("q") or "").strip())
+        if not searching and data.get("sort") == Sort.CLOSING:
+            data["sort"] = ""  # the order without a search: one choice, not two alike
         super().__init__(data, *args, **kwargs)
+        if not searching:
+            # Without words to match, the first choice is simply the closing order.
+            sort = self.form.fields["sort"]
+            sort.empty_label = Sort.CLOSING.label
+            sort.choices = [(order.value, order.label) for order in Sort if order != Sort.CLOSING]
         self.now = now or timezone.now()
         self.language = language or get_language() or "en"
         # The condition each facet's filters put on a vacancy, kept for counting.
