@@ -353,7 +353,11 @@ def test_only_the_text_in_another_language_is_marked_as_such(live_server, board,
 
 
 def _fits_the_screen(page):
-    width, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    # The screen's own width: a phone's browser widens its window to a page that overflows.
+    width, screen = (
+        page.evaluate("document.documentElement.scrollWidth"),
+        page.viewport_size["width"],
+    )
     assert width <= screen, f"the page is {width} px wide on a {screen} px screen"
 
 
@@ -388,6 +392,26 @@ def test_the_detail_page_fits_a_phone(live_server, board, phone_page, screenshot
     _fits_the_screen(phone_page)
     if name:
         screenshot(phone_page, name, full_page=True, clip=TOP_OF_A_PHONE_PAGE)
+
+
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize("path", ["/en/vacancies/{}/", "/fr/postes/{}/"])
+def test_every_sample_vacancy_wraps_its_text_on_the_narrowest_phones(
+    live_server, board, browser, width, path
+):
+    """Long addresses and words in a notice wrap: no page scrolls sideways, not even one
+    whose text holds an address longer than the screen."""
+    long_address = "https://recruitment.example.org/" + "careersection" * 8 + "/notice.html"
+    vacancy = board["260063"]
+    vacancy.sections_en = [{"heading": "SUMMARY", "text": f"Apply at {long_address} now."}]
+    vacancy.sections_fr = [{"heading": "RÉSUMÉ", "text": f"Postulez sur {long_address}."}]
+    vacancy.save()
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for reference in board:
+        page.goto(live_server.url + path.format(reference))
+        _fits_the_screen(page)
+    context.close()
 
 
 @pytest.mark.parametrize(
