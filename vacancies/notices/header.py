@@ -165,7 +165,7 @@ def rejoin_wrapped_titles(lines: list[str], start: int = 0, stop: int = TITLE_SE
         end = line.rstrip()[-1:]
         if not end or not (end.isdigit() or end in ")*"):
             continue  # cheap test first: most lines end otherwise than a title line
-        if not _BARE_REFERENCE.fullmatch(line):
+        if bare_reference(line) is None:
             found = title_and_reference(line)
             if found is None:
                 continue  # most lines: no title ends there

@@ -168,11 +168,11 @@ class _Layout:
 
 def _text_edges(lines: list[_PrintedLine]) -> tuple[float, float] | None:
     """The heights of the page's first line and of its last before the printer's own."""
-    standing = [line for line in lines if line.height is not None]
+    first = next((line.height for line in lines if line.height is not None), None)
     last = _last_text_line(lines)
-    if not standing or last is None or last.height is None:
+    if first is None or last is None or last.height is None:
         return None
-    return float(standing[0].height or 0), last.height
+    return first, last.height
 
 
 def _last_text_line(lines: list[_PrintedLine]) -> _PrintedLine | None:
