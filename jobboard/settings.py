@@ -19,6 +19,14 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from jobboard.environment import env_flag, env_int, env_list
+from jobboard.identity import (
+    env_email,
+    env_logo,
+    env_names,
+    env_web_address,
+    is_web_address,
+    web_origin,
+)
 from vacancies.notices import DEFAULT_TIME_ZONE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jobboard.identity.site_identity",
             ],
         },
     },
@@ -116,6 +125,9 @@ else:
             "DATA_DIR": EMBEDDED_POSTGRES_DIR,  # type: ignore[typeddict-unknown-key]
         }
     }
+# Two test runs on one machine keep apart by naming their own test databases.
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: the public list's counts (vacancies/counting_cache.py). With several server
@@ -229,6 +241,27 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+
+# Who the board belongs to, on every page (jobboard/identity.py): the board's and the
+# organisation's names in each language (BOARD_NAME_EN, BOARD_NAME_FR, ...), the
+# organisation's site, its logo (a file in static/ or an https address) and the address
+# candidates write to with questions.
+BOARD_NAME = env_names(
+    "BOARD_NAME",
+    {"en": "International Staff job board", "fr": "Offres d’emploi du Secrétariat international"},
+    [code for code, _name in LANGUAGES],
+)
+ORGANISATION_NAME = env_names(
+    "ORGANISATION_NAME",
+    {"en": "International Organisation", "fr": "Organisation internationale"},
+    [code for code, _name in LANGUAGES],
+)
+ORGANISATION_URL = env_web_address("ORGANISATION_URL", "https://www.example.org/")
+ORGANISATION_LOGO = env_logo("ORGANISATION_LOGO", "logo.svg", BASE_DIR / "static")
+CONTACT_EMAIL = env_email("CONTACT_EMAIL", "recruitment@example.org")
+if is_web_address(ORGANISATION_LOGO):
+    # A logo served by another site: pages may show images from there, and only there.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(web_origin(ORGANISATION_LOGO))
 
 # Static files, served by WhiteNoise; production needs `manage.py collectstatic`.
 STATIC_URL = "static/"

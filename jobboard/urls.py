@@ -2,13 +2,29 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import pgettext_lazy
+from django.views.generic import TemplateView
+
+# What the board says about itself, linked from every page's footer.
+about_pages = [
+    path(
+        pgettext_lazy("URL path of a page", "accessibility/"),
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path(
+        pgettext_lazy("URL path of a page", "privacy/"),
+        TemplateView.as_view(template_name="pages/privacy.html"),
+        name="privacy",
+    ),
+]
 
 # Public pages live under /en/ and /fr/; "/" is redirected by LocaleMiddleware to the
 # language the browser asks for (English otherwise).
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
-    *i18n_patterns(path("", include("vacancies.urls"))),
+    *i18n_patterns(path("", include("vacancies.urls")), *about_pages),
 ]
 
 # A database that cannot be reached is a 503 page in the visitor's language (jobboard/errors.py).
