@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vacancies.notices import NoticeParseError, parse_notice
+from vacancies.notices.pdf import _Layout, _page_text, _PrintedLine
 from vacancies.notices.printed import without_page_furniture
 from vacancies.notices.reading import MAX_LINES, fold_compatibility, notice_lines
 
@@ -249,3 +250,37 @@ def test_a_sentence_above_a_french_title_is_not_taken_into_it():
         "Titre du poste-260063\nGrade : G15\n"
     )
     assert notice.title.fr == "Titre du poste"
+
+
+# ------------------------------------------------------- where a printed page's text stops
+
+
+def _page(*lines):
+    """Printed lines from the top (height 700) down, one 13-point step apart: (text, how
+    far across the line ends)."""
+    return [
+        _PrintedLine(pieces=[text], height=700 - 13 * number, right=right)
+        for number, (text, right) in enumerate(lines)
+    ]
+
+
+FULL = ("The Office of the Chief of Staff provides efficient support to the staff of the", 540.0)
+
+
+@pytest.mark.parametrize(
+    "last, ends_the_paragraph",
+    [
+        (("management and the effective coordination of travel with its partners.", 360.9), True),
+        (("management and the effective coordination of travel with its partners.", 538.0), False),
+        (("management and the effective coordination of travel with its partners,", 360.9), False),
+    ],
+)
+def test_a_paragraph_ending_on_a_pages_last_line_is_told_by_where_the_line_ends(
+    last, ends_the_paragraph
+):
+    pages = [_page(FULL, FULL, last), _page(FULL, FULL, FULL, FULL, last)]
+    layout = _Layout.of(pages)
+    text = _page_text(pages[1], layout)
+    assert text.endswith("partners.\n\n" if ends_the_paragraph else "\n") and (
+        text.endswith("\n\n") == ends_the_paragraph
+    )

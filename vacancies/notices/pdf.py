@@ -104,6 +104,8 @@ class _PrintedLine:
     pieces: list[str] = field(default_factory=list)
     height: float | None = None  # of its first letters, from the page's foot
     wraps: bool = False  # it ends where the printer wrapped it, at the right margin
+    right: float = 0.0  # how far across its last piece starts (a browser ends each run
+    # of text with an empty piece: then, where the line ends)
 
     @property
     def text(self) -> str:
@@ -123,9 +125,10 @@ def _page_lines(page: Any) -> list[_PrintedLine]:
         for number, piece in enumerate(text.split("\n")):
             if number:
                 lines.append(_PrintedLine())
+            line = lines[-1]
+            line.right = max(line.right, across)
             if not piece:
                 continue
-            line = lines[-1]
             line.pieces.append(piece)
             line.wraps = not piece.strip() and across > right_half
             if line.height is None and piece.strip():
@@ -148,12 +151,14 @@ def _line_step(pages: list[list[_PrintedLine]]) -> float | None:
 
 @dataclass(frozen=True)
 class _Layout:
-    """What the pages have in common: where a page's text starts and ends, and the
-    distance from one line to the next within a paragraph."""
+    """What the pages have in common: where a page's text starts and ends, the distance
+    from one line to the next within a paragraph, and how many characters a full line
+    holds."""
 
     line_step: float
     top: float
     bottom: float
+    full_line: float  # how far across a wrapped line ends, as a rule
 
     @classmethod
     def of(cls, pages: list[list[_PrintedLine]]) -> "_Layout | None":
@@ -163,7 +168,31 @@ class _Layout:
         bottoms = [bottom for _top, bottom in filter(None, edges)]
         if line_step is None or not tops:
             return None
-        return cls(line_step, float(tops.most_common(1)[0][0]), min(bottoms))
+        top = float(tops.most_common(1)[0][0])
+        return cls(line_step, top, min(bottoms), _full_line(pages, line_step))
+
+    def ends_a_paragraph(self, line: _PrintedLine) -> bool:
+        """Whether a page's last line ends its paragraph: there was room below it for
+        another, or it stops well short of a full line after a sentence's end (a line
+        the printer wrapped is full)."""
+        if line.wraps:
+            return False
+        if (line.height or 0) > self.bottom + self.line_step / 2:
+            return True
+        sentence_ends = line.text.rstrip().endswith((".", "!", "?", ":"))
+        return sentence_ends and line.right < self.full_line * 0.8
+
+
+def _full_line(pages: list[list[_PrintedLine]], line_step: float) -> float:
+    """How far across a full line ends: the middle of where the lines end that a
+    paragraph's next line follows one step below."""
+    ends = []
+    for lines in pages:
+        standing = [line for line in lines if line.height is not None]
+        for line, below in pairwise(standing):
+            if abs((line.height or 0) - line_step - (below.height or 0)) < line_step / 2:
+                ends.append(line.right)
+    return sorted(ends)[len(ends) // 2] if ends else 0.0
 
 
 def _text_edges(lines: list[_PrintedLine]) -> tuple[float, float] | None:
@@ -211,8 +240,8 @@ def _page_text(lines: list[_PrintedLine], layout: "_Layout | None") -> str:
         )
         if not (line.wraps and one_step_below):
             text.append("\n")  # the line ends here, or carries on at the next page's top
-        if line is last and not line.wraps and (line.height or 0) > layout.bottom + line_step / 2:
-            text.append("\n")  # the page ends early: its text ended with a paragraph
+        if line is last and layout.ends_a_paragraph(line):
+            text.append("\n")  # the page's text ended with a paragraph
     return "".join(text)
 
 
