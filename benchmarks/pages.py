@@ -132,6 +132,7 @@ def build_cases() -> tuple[list[Case], list[str]]:
 
     brussels = Location.objects.get(country="Belgium", city="Brussels").pk
     in_60_days = (timezone.localdate() + timedelta(days=60)).isoformat()
+    reference_start = Vacancy.objects.published().order_by("reference").first().reference[:4]
     list_cases = [
         ("en", {}),
         ("fr", {}),
@@ -154,6 +155,13 @@ def build_cases() -> tuple[list[Case], list[str]]:
         ("en", {"q": "security"}),
         ("fr", {"q": "sécurité"}),
         ("en", {"q": "logistics", "grade": 17}),
+        # Search as candidates type it: the start of a reference, no accents, another name
+        # of a place, half a word, a misspelling (no result, and a suggestion).
+        ("en", {"q": reference_start}),
+        ("fr", {"q": "securite"}),
+        ("en", {"q": "Kiev"}),
+        ("en", {"q": "logist"}),
+        ("en", {"q": "Comprehensve"}),
     ]
     cases = [
         Case(

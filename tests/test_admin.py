@@ -183,7 +183,7 @@ def test_anonymous_visitors_cannot_publish(client):
     assert Vacancy.objects.get(pk=vacancy.pk).status == Vacancy.Status.DRAFT
 
 
-def test_the_hr_editors_group_holds_only_vacancy_and_location_permissions():
+def test_the_hr_editors_group_holds_only_vacancy_location_and_place_name_permissions():
     codenames = set(
         Group.objects.get(name="HR editors").permissions.values_list("codename", flat=True)
     )
@@ -194,6 +194,11 @@ def test_the_hr_editors_group_holds_only_vacancy_and_location_permissions():
         "view_location",
         "add_location",
         "change_location",
+        # Another name for a place is only a word: one typed wrongly may go.
+        "view_placename",
+        "add_placename",
+        "change_placename",
+        "delete_placename",
     }
 
 

@@ -124,8 +124,10 @@ def editor_browsing(editor):
 @fuzzed
 @given(pairs=st.lists(st.tuples(st.sampled_from(ADMIN_PARAMETERS), values), min_size=1, max_size=4))
 @pytest.mark.parametrize(
-    "path", ["/admin/vacancies/vacancy/", "/admin/vacancies/location/", "/admin/"]
-)
+    "path",
+    ["/admin/vacancies/vacancy/", "/admin/vacancies/location/", "/admin/vacancies/placename/",
+     "/admin/"],
+)  # fmt: skip
 def test_any_query_string_gets_an_answer_from_the_admin(editor_browsing, path, pairs):
     assert_answers(editor_browsing.get(path, QUERY_STRING=query_string(pairs)))
 
@@ -145,10 +147,23 @@ def test_an_impossible_year_in_the_admin_list_shows_it_unfiltered(editor_browsin
         "/admin/vacancies/vacancy/{}/history/",
         "/admin/vacancies/vacancy/1/history/{}/",
         "/admin/vacancies/location/{}/change/",
+        "/admin/vacancies/placename/{}/change/",
     ],
 )
 def test_any_admin_address_gets_an_answer(editor_browsing, path, value):
     assert_answers(editor_browsing.get(path.format(quote_from_bytes(value, safe=""))))
+
+
+@fuzzed
+@given(name=st.text(max_size=120), place=st.text(max_size=120))
+def test_any_place_name_typed_in_the_admin_gets_an_answer(editor_browsing, name, place):
+    response = editor_browsing.post(
+        "/admin/vacancies/placename/add/", {"name": name, "place": place}
+    )
+    assert_answers(response)
+    # Saved only when it names a place the board knows, and then its search still answers.
+    if response.status_code == 302:
+        assert_answers(editor_browsing.get("/en/", {"q": name}))
 
 
 def _buildable(name: str) -> str:

@@ -10,13 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vacancies.facets import facets
-from vacancies.filters import (
-    FACET_OF_PARAMETER,
-    SHOWING_PARAMETERS,
-    VacancyFilter,
-    reference_typed,
-)
+from vacancies.filters import FACET_OF_PARAMETER, SHOWING_PARAMETERS, VacancyFilter
 from vacancies.models import Vacancy
+from vacancies.search import reference_typed
 from vacancies.selectors import PAGE_SIZE, vacancy_list_page
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,11 @@
 Most visitors ask for the same few lists, and counting every facet reads every open
 vacancy. The counts change only when
 
-- a vacancy, a location or a link between them is saved or deleted: every save or delete
-  through Django (the admin, imports, the commands) gives the board a new version, which is
-  part of every key, so counts made before it are never read again. Signals carry it, so
-  that no way of saving (the admin's forms, actions, history restores, imports) is missed;
+- a vacancy, a location, a place name or a link between them is saved or deleted: every
+  save or delete through Django (the admin, imports, the commands) gives the board a new
+  version, which is part of every key, so counts made before it are never read again.
+  Signals carry it, so that no way of saving (the admin's forms, actions, history restores,
+  imports) is missed;
 - a deadline passes, or comes within the week: each entry keeps the moment the first of
   its counts would change, and is not used from then on.
 
@@ -137,9 +138,9 @@ def forget_counts(**signal_arguments):
 
 def connect_signals():
     """Called once, when the app is ready."""
-    from .models import Location, Vacancy
+    from .models import Location, PlaceName, Vacancy
 
-    for model in (Vacancy, Location):
+    for model in (Vacancy, Location, PlaceName):
         name = model.__name__
         post_save.connect(forget_counts, sender=model, dispatch_uid=f"forget_counts_{name}_saved")
         post_delete.connect(

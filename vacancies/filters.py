@@ -4,24 +4,22 @@ Every filter lives in the query string, so a search can be shared or bookmarked.
 that does not validate is ignored (the page says why) and the other filters still apply.
 """
 
-import re
 from datetime import datetime, time
 from typing import Any
 
 import django_filters as filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import F, Q
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import CLOSING, CLOSING_SOON, Location, Vacancy, still_open
+from .search import CandidateSearch, known_place_names
 
 GRADES = range(1, 31)
-SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 NO_RISK = "none"
 
 
@@ -58,7 +56,7 @@ ORDERINGS = {
 # The facets, and the query-string parameters that filter by each: a facet's counts ignore
 # its own parameters, since choosing another value replaces them.
 FACET_PARAMETERS = {
-    "grade": ("grade", "grade_min", "grade_max"),
+    "grade": ("grade_min", "grade_max"),
     "location": ("country", "location"),
     "risk": ("risk",),
     "deadline": ("deadline", "deadline_before"),
@@ -88,27 +86,12 @@ class VacancyFilterForm(forms.Form):
         return cleaned
 
 
-# A search that is a reference as candidates copy it: '260280', 'IS 260280', '#260280',
-# 'ref. 2602' (a prefix of letters, then digits; at least two of them, so a stray digit
-# is a word).
-_REFERENCE_TYPED = re.compile(r"#?\s?(?:[A-Za-z]{1,6}\.?[\s#-]{0,3})?(\d{2,8})")
-
-
-def reference_typed(search: str) -> str | None:
-    """The digits of a reference, when ``search`` is one (or the start of one)."""
-    match = _REFERENCE_TYPED.fullmatch(search.strip())
-    return match[1] if match else None
-
-
 class VacancyFilter(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Search"),
         method="filter_search",
         max_length=200,
         help_text=_("Words from the title or the text of the notice."),
-    )
-    grade = filters.NumberFilter(
-        label=_("Grade"), method="filter_grade", min_value=GRADES.start, max_value=GRADES.stop - 1
     )
     grade_min = filters.NumberFilter(
         label=_("Grade from"),
@@ -165,6 +148,14 @@ class VacancyFilter(filters.FilterSet):
         **kwargs: Any,
     ) -> None:
         data = data.copy() if data is not None else {}
+        grade = data.pop("grade", None)
+        if grade and not (data.get("grade_min") or data.get("grade_max")):
+            # One grade, as addresses made before the range was the only grade control
+            # asked for it: the range from it to it holds the posts that include it. A
+            # value that is no grade is named once, as the range's start.
+            data["grade_min"] = grade[-1] if isinstance(grade, list) else grade
+            if str(data["grade_min"]).isdigit():
+                data["grade_max"] = data["grade_min"]
         if not data.get("deadline"):
             data["deadline"] = Deadline.OPEN
         searching = bool(str(data.get("q") or "").strip())
@@ -180,6 +171,7 @@ class VacancyFilter(filters.FilterSet):
         self.language = language or get_language() or "en"
         # The condition each facet's filters put on a vacancy, kept for counting.
         self.conditions: dict[str, Q] = {}
+        self.search: CandidateSearch | None = None  # the search as understood, if any
 
     @property
     def other_language(self):
@@ -189,6 +181,19 @@ class VacancyFilter(filters.FilterSet):
     def search_condition(self) -> Q | None:
         return self.conditions.get("q")
 
+    @property
+    def search_ranking(self) -> dict[str, Any]:
+        return self.search.ranking if self.search is not None else {}
+
+    def without_search(self) -> models.QuerySet[Vacancy]:
+        """The vacancies every filter but the search lets through."""
+        self.qs  # noqa: B018 (filters, and so records each facet's condition)
+        queryset = self.queryset
+        for name, condition in self.conditions.items():
+            if name != "q":
+                queryset = queryset.filter(condition)
+        return queryset
+
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).order_by(*self.ordering())
 
@@ -197,7 +202,7 @@ class VacancyFilter(filters.FilterSet):
         if sort:
             return ORDERINGS[Sort(sort)]
         if self.search_condition is not None:
-            best_match = (F("title_match").desc(), F("other_title_match").desc())
+            best_match = tuple(F(column).desc() for column in self.search_ranking)
             return (*best_match, *ORDERINGS[Sort.CLOSING])
         return ORDERINGS[Sort.CLOSING]
 
@@ -213,37 +218,11 @@ class VacancyFilter(filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        """Search the page's language, and the other language for notices that lack it;
-        a search that is (the start of) a reference also finds the references it starts.
-
-        The best matches are those whose title has the words, in the page's language first:
-        titles are small, so this costs little, where ranking every match by its whole text
-        would read every matching notice in full.
-        """
-        here, there = self.language, self.other_language
-        query_here = SearchQuery(value, config=SEARCH_CONFIGS[here], search_type="websearch")
-        query_there = SearchQuery(value, config=SEARCH_CONFIGS[there], search_type="websearch")
-        self.search_matches = Vacancy.objects.filter(
-            Q(**{f"search_{here}": query_here}) | Q(**{f"search_{there}": query_there})
-        )
-        # A subquery of its own, so that the matches come from the GIN indexes alone (see
-        # search_uses_the_index) and no other condition makes the planner read the vectors.
-        condition = Q(pk__in=self.search_matches.values("pk"))
-        digits = reference_typed(value)
-        if digits is not None:
-            condition |= Q(reference__startswith=digits)
-        self.search_ranking = {
-            "title_match": ExpressionWrapper(
-                Q(**{f"title_search_{here}": query_here}), output_field=BooleanField()
-            ),
-            "other_title_match": ExpressionWrapper(
-                Q(**{f"title_search_{there}": query_there}), output_field=BooleanField()
-            ),
-        }
-        return self._filter(queryset, name, condition).annotate(**self.search_ranking)
-
-    def filter_grade(self, queryset, name, value):
-        return self._filter(queryset, name, Q(grade_min__lte=value, grade_max__gte=value))
+        """What the words typed match (vacancies/search.py), the best matches first."""
+        place_names = known_place_names(self.now)
+        self.search = CandidateSearch(value, language=self.language, place_names=place_names)
+        queryset = self._filter(queryset, name, self.search.condition)
+        return queryset.annotate(**self.search.ranking)
 
     def filter_grade_min(self, queryset, name, value):
         return self._filter(queryset, name, Q(grade_max__gte=value))

@@ -1,0 +1,304 @@
+"""What a candidate's search finds, said in the ORM.
+
+A search matches the words of a notice in either language, whatever their accents and case
+(each language's text-search configuration unaccents before stemming: migration 0012); its
+last word also as the start of a word, since candidates stop typing half-way; a place by
+any of its names (``PlaceName`` and the names of the locations themselves), finding the
+vacancies located there; and the start of a reference. The best matches name the place,
+then have the words in their title.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import models
+from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Q, Subquery, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .counting_cache import cached_counts
+from .models import SEARCH_CONFIGS, Location, PlaceName, Vacancy
+
+# A place's name is at most this many words long ("United States of America").
+_LONGEST_PLACE_NAME = 4
+# What is typed and compared: runs of letters and digits.
+_WORD = re.compile(r"\w+")
+# The last word of a search, typed bare (not quoted, not excluded with '-'): matched also
+# as the start of a word. Three letters at least, so that 'a' does not match everything.
+_LAST_WORD = re.compile(r"(?:^|\s)(\w{3,40})\s*$")
+# A stem can be shorter than what candidates type of its word ('securit' is 'secur…'):
+# the typed word less its last letters is tried too, down to this length.
+_SHORTEST_STEM = 5
+# Around the matched words of an extract; escaped text goes between them (see highlighted).
+_MARK_START, _MARK_END = "\x1e", "\x1f"
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, every run of other signs a single space: 'Kyïv' and
+    'KYIV' both give 'kyiv', "'s-Gravenhage" gives 's gravenhage'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(sign for sign in decomposed if not unicodedata.combining(sign))
+    return " ".join(_WORD.findall(letters)).replace("_", " ")
+
+
+PlaceNames = Mapping[str, frozenset[int]]  # a folded name -> the locations it names
+
+
+def known_place_names(now: datetime) -> PlaceNames:
+    """Every name a search can find a place by, kept in the cache until a location or a
+    place name changes."""
+    return cached_counts(key_parts=("place names",), now=now, count=lambda: (_place_names(), None))
+
+
+def _place_names() -> dict[str, frozenset[int]]:
+    # In one query: each location with the other names given to its city or its country.
+    named_so = PlaceName.objects.filter(
+        Q(place__iexact=OuterRef("city")) | Q(place__iexact=OuterRef("country"))
+    ).values("name")
+    names: dict[str, set[int]] = {}
+    for pk, *location_names, other_names in Location.objects.values_list(
+        "pk", "city", "country", "city_fr", "country_fr", ArraySubquery(named_so)
+    ):
+        for name in filter(None, map(folded, [*location_names, *other_names])):
+            names.setdefault(name, set()).add(pk)
+    return {name: frozenset(locations) for name, locations in names.items()}
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    typed: str  # the name as typed, folded: 'kiev'
+    locations: frozenset[int]
+
+
+class CandidateSearch:
+    """One search, as typed on a page in ``language``: its condition, its ranking and the
+    extract that shows why a vacancy matched."""
+
+    def __init__(self, typed: str, *, language: str, place_names: PlaceNames):
+        self.typed = typed
+        self.language = language
+        self.other_language = "fr" if language == "en" else "en"
+        self.text, self.places = _places_taken_out(typed, place_names)
+
+    # ---------------------------------------------------------------- what it matches
+
+    @cached_property
+    def condition(self) -> Q:
+        """Vacancies with every word (places: located there, or naming them), or whose
+        reference starts with the one typed."""
+        condition = Q()
+        if self.text:
+            condition &= _matching(self.text)
+        for place in self.places:
+            condition &= _located_at(place.locations) | _matching(place.typed)
+        digits = reference_typed(self.typed)
+        if digits is not None:
+            condition |= Q(reference__startswith=digits)
+        return condition
+
+    @cached_property
+    def ranking(self) -> dict[str, models.Expression]:
+        """Columns that put the best matches first: posts whose duty station is the place
+        named, then with the words in the title in the page's language, then in the other
+        one's."""
+        title_words = self.text or " ".join(place.typed for place in self.places)
+        at_places: models.Expression = models.Value(False)
+        if self.places:
+            stationed = Q()
+            for place in self.places:
+                stationed &= Q(primary_location__in=place.locations)
+            at_places = ExpressionWrapper(stationed, output_field=BooleanField())
+        return {
+            "place_match": at_places,
+            "title_match": ExpressionWrapper(
+                _title_matching(title_words, self.language), output_field=BooleanField()
+            ),
+            "other_title_match": ExpressionWrapper(
+                _title_matching(title_words, self.other_language), output_field=BooleanField()
+            ),
+        }
+
+    def extract(self) -> Case:
+        """A few words of the notice around those searched for, marked (see highlighted): in
+        the language its card shows, the page's where the notice has it."""
+        words = self.text or " ".join(place.typed for place in self.places)
+        here, there = self.language, self.other_language
+        return Case(
+            When(**{f"title_{here}": ""}, then=_headline(words, there)),
+            default=_headline(words, here),
+        )
+
+
+def _places_taken_out(typed: str, place_names: PlaceNames) -> tuple[str, tuple[NamedPlace, ...]]:
+    """The words of ``typed`` that are not place names, and the places named, longest names
+    first: 'logistics Den Haag' gives 'logistics' and The Hague."""
+    words = typed.split()
+    places: list[NamedPlace] = []
+    start = 0
+    kept: list[str] = []
+    while start < len(words):
+        for length in range(min(_LONGEST_PLACE_NAME, len(words) - start), 0, -1):
+            name = " ".join(words[start : start + length])
+            locations = place_names.get(folded(name)) if '"' not in name else None
+            if locations:
+                places.append(NamedPlace(typed=folded(name), locations=locations))
+                start += length
+                break
+        else:
+            kept.append(words[start])
+            start += 1
+    return " ".join(kept), tuple(places)
+
+
+def text_query(text: str, language: str) -> SearchQuery:
+    """``text`` as websearch reads it ("quoted phrase", or, -excluded), in ``language``'s
+    configuration, with its last bare word also matched as the start of a word."""
+    config = SEARCH_CONFIGS[language]
+    last = _LAST_WORD.search(text)
+    if last is None or text.count('"') % 2 or last[1].casefold() == "or":
+        return SearchQuery(text, config=config, search_type="websearch")
+    word = last[1]
+    # Only letters and digits go between the quotes: nothing typed is read as an operator.
+    starts = [f"'{word}':*"]
+    starts += [f"'{word[:end]}'" for end in (-1, -2) if len(word) + end >= _SHORTEST_STEM]
+    as_start = SearchQuery(" | ".join(starts), config=config, search_type="raw")
+    head = text[: last.start(1)].rstrip()
+    if not _WORD.search(head):
+        return as_start
+    if head.casefold().endswith(" or"):
+        before = SearchQuery(head[:-3], config=config, search_type="websearch")
+        return before | as_start
+    return SearchQuery(head, config=config, search_type="websearch") & as_start
+
+
+class _PlannedApart(Subquery):
+    """A subquery PostgreSQL plans on its own: OFFSET 0 keeps it from being merged into the
+    query around it (PostgreSQL 18 merges a table's subquery on its own key), where the
+    vectors would be read row by row instead of found through their GIN indexes."""
+
+    template = "(%(subquery)s OFFSET 0)"
+
+
+def _matching(text: str) -> Q:
+    """Notices with ``text`` in either language, found through the GIN indexes: a subquery
+    of its own, so that no other condition makes the planner read the vectors (see
+    facets.search_uses_the_index)."""
+    either_language = Q()
+    for language in SEARCH_CONFIGS:
+        either_language |= Q(**{f"search_{language}": text_query(text, language)})
+    return Q(pk__in=_PlannedApart(Vacancy.objects.filter(either_language).order_by().values("pk")))
+
+
+def _title_matching(text: str, language: str) -> Q:
+    return Q(**{f"title_search_{language}": text_query(text, language)})
+
+
+def _located_at(locations: frozenset[int]) -> Q:
+    links = Vacancy.other_locations.through.objects.filter(location__in=locations)
+    return Q(primary_location__in=locations) | Q(pk__in=links.values("vacancy_id"))
+
+
+# Extracts are taken from the start of a notice (its summary and duties): reading a whole
+# notice to mark its words costs about 2 ms, and a page shows twenty (docs/performance.md).
+EXTRACT_FROM_FIRST = 3000  # characters
+
+
+class _SectionsStart(models.Func):
+    """The start of a notice's sections in one language, as one text."""
+
+    template = (
+        "left((SELECT string_agg(concat_ws(' ', section->>'heading', section->>'text'), ' ')"
+        f" FROM jsonb_array_elements(%(expressions)s) AS section), {EXTRACT_FROM_FIRST})"
+    )
+    output_field = models.TextField()
+
+
+def _headline(words: str, language: str) -> SearchHeadline:
+    return SearchHeadline(
+        _SectionsStart(f"sections_{language}"),
+        text_query(words, language),
+        config=SEARCH_CONFIGS[language],
+        start_sel=_MARK_START,
+        stop_sel=_MARK_END,
+        max_words=24,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+# The light Markdown of notices, which an extract shows as plain words: bold and italic
+# marks, and links by their words.
+_MARKDOWN = re.compile(r"\*\*|__|\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
+
+
+def highlighted(extract: str) -> SafeString:
+    """An extract as HTML: its text escaped, the matched words in <mark>."""
+    if _MARK_START not in extract:
+        return SafeString("")  # nothing matched in this language: no extract says why
+    plain = _MARKDOWN.sub(lambda link: link[1] or "", extract)
+    pieces = []
+    for number, piece in enumerate(re.split(f"[{_MARK_START}{_MARK_END}]", plain)):
+        pieces.append(f"<mark>{escape(piece)}</mark>" if number % 2 else escape(piece))
+    return mark_safe("".join(pieces))  # noqa: S308 (every piece escaped)
+
+
+# A search that is a reference as candidates copy it: '260280', 'IS 260280', '#260280',
+# 'ref. 2602' (a prefix of letters, then digits; at least two of them, so a stray digit
+# is a word).
+_REFERENCE_TYPED = re.compile(r"#?\s?(?:[A-Za-z]{1,6}\.?[\s#-]{0,3})?(\d{2,8})")
+
+
+def reference_typed(search: str) -> str | None:
+    """The digits of a reference, when ``search`` is one (or the start of one)."""
+    match = _REFERENCE_TYPED.fullmatch(search.strip())
+    return match[1] if match else None
+
+
+# ------------------------------------------------------------------------ "Did you mean"
+
+# How alike a typed word and a known one must be to offer the known one (difflib's ratio:
+# 'securty' and 'security' are 0.93 alike, 'logistcs' and 'logistics' 0.94).
+_ALIKE = 0.75
+
+
+def known_words(now: datetime) -> frozenset[str]:
+    """The words of the published vacancies' titles and of every place's names, three
+    letters or more, folded: what a search with no result is corrected to. Kept in the
+    cache until the board changes."""
+    return cached_counts(key_parts=("known words",), now=now, count=lambda: (_known_words(), None))
+
+
+def _known_words() -> frozenset[str]:
+    titles = Vacancy.objects.published().order_by().values_list("title_en", "title_fr").distinct()
+    texts = [text for pair in titles for text in pair]
+    texts += [
+        name
+        for place in Location.objects.values_list("city", "country", "city_fr", "country_fr")
+        for name in place
+    ]
+    texts += PlaceName.objects.values_list("name", flat=True)
+    return frozenset(word for text in texts for word in folded(text).split() if len(word) >= 3)
+
+
+def corrected(typed: str, known: frozenset[str]) -> str | None:
+    """``typed`` with each unknown word replaced by the known word most like it, or None
+    when no word was replaced: 'securty officer' gives 'security officer'."""
+    words = folded(typed).split()
+    replaced = False
+    for number, word in enumerate(words):
+        if len(word) < 3 or word in known or word.isdigit():
+            continue
+        closest = difflib.get_close_matches(word, known, n=1, cutoff=_ALIKE)
+        if closest:
+            words[number], replaced = closest[0], True
+    return " ".join(words) if replaced else None
