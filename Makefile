@@ -19,6 +19,7 @@ run: export DJANGO_DEBUG = 1
 run: $(INSTALLED) $(TRANSLATIONS)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_notices fixtures/notices
+	$(MANAGE) generate_vacancies --if-none-open --count 300 --seed 2026
 	@echo "HR editors: create an account with: $(MANAGE) create_hr_editor USERNAME"
 	$(MANAGE) runserver 127.0.0.1:8000
 
@@ -45,6 +46,7 @@ bench: $(INSTALLED) $(TRANSLATIONS)
 	$(PYTHON) benchmarks/worst_case_parsing.py
 	$(PYTHON) benchmarks/run.py
 	$(PYTHON) benchmarks/pages.py
+	$(PYTHON) benchmarks/relevance.py
 
 # Refresh the pictures of the public pages in docs/screenshots (shown in the README).
 screenshots: $(INSTALLED) $(TRANSLATIONS)

@@ -37,7 +37,7 @@ from .importing import (
     read_notice,
     vacancy_upsert_from_notice,
 )
-from .models import ImportPreview, Location, Vacancy
+from .models import ImportPreview, Location, PlaceName, Vacancy
 from .notices import NoticeParseError, notice_text_from_file, printable_name
 from .services import OnImport, vacancy_set_status
 from .templatetags.vacancies import site_time
@@ -57,6 +57,13 @@ class LocationAdmin(admin.ModelAdmin):
     list_editable = ["city_fr", "country_fr"]
     search_fields = ["city", "country", "city_fr", "country_fr"]
     ordering = ["country", "city"]
+
+
+@admin.register(PlaceName)
+class PlaceNameAdmin(admin.ModelAdmin):
+    list_display = ["name", "place"]
+    list_editable = ["place"]
+    search_fields = ["name", "place"]
 
 
 class OpenListFilter(admin.SimpleListFilter):
@@ -87,6 +94,7 @@ class VacancyAdmin(SimpleHistoryAdmin):
         "status",
         "risk_level",
         "updated_at",
+        "is_demonstration",
     ]
     list_display_links = ["reference", "title_en"]
     list_filter = [
@@ -108,6 +116,10 @@ class VacancyAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    @admin.display(boolean=True, description=gettext_lazy("demonstration"))
+    def is_demonstration(self, vacancy):
+        return vacancy.is_demonstration
 
     @admin.display(boolean=True, description=gettext_lazy("open"))
     def is_open(self, vacancy):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -50,6 +51,53 @@ class Location(models.Model):
         """'City, Country' in the active language (English where no French name is known)."""
         names = (self.city, self.country, self.city_fr, self.country_fr)
         return place_name(*names, french=get_language() == "fr")
+
+
+class PlaceName(models.Model):
+    """Another name candidates type for a place: its name in another language, the local
+    one, an older spelling. A search naming it finds the vacancies located there."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        help_text=_("As candidates may type it, e.g. Kiev, Den Haag. Case and accents do not "
+                    "matter."),
+    )  # fmt: skip
+    place = models.CharField(
+        _("place"),
+        max_length=100,
+        help_text=_("The city or the country it names, as the locations name it in English, "
+                    "e.g. Kyiv, The Hague, Netherlands."),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["place", "name"]
+        verbose_name = _("place name")
+        verbose_name_plural = _("place names")
+
+    def __str__(self):
+        return f"{self.name} → {self.place}"
+
+    def clean(self):
+        # A place no location is called by would make the name find nothing, silently.
+        place = self.place.strip()
+        named = Q(city__iexact=place) | Q(country__iexact=place)
+        if place and not Location.objects.filter(named).exists():
+            raise ValidationError(
+                {
+                    "place": _(
+                        "No location is called “%(place)s”: name a city or a country as the "
+                        "locations name it in English."
+                    )
+                    % {"place": place}
+                }
+            )
+
+
+# The source of every generated vacancy (generate_vacancies): demonstration data, shown as
+# such wherever it appears.
+GENERATED = "generated"
 
 
 # What a reference can be: the digits notices give ('260063'), or letters, digits and dashes
@@ -104,6 +152,7 @@ LISTED_FIELDS = (
     "reference", "title_en", "title_fr", "organisation_en", "organisation_fr", "deadline",
     "deadline_ongoing", "grade_label", "grade_min", "grade_max", "clearance", "risk_level",
     "unaccompanied", "pending_budget_approval", "published_at", "primary_location",
+    "salary_amount", "salary_currency", "salary_period", "source_name",
 )  # fmt: skip
 SEARCH_VECTORS = ("search_en", "search_fr", "title_search_en", "title_search_fr")
 LISTING_INDEX = (
@@ -133,8 +182,14 @@ def _weighted(vector, weight):
     )
 
 
-def _search_vector(language, config):
+# The text-search configuration of each language: its stemming, after unaccent, so that
+# "securite" finds "sécurité" and "Kyïv" finds "Kyiv" (created by migration 0012).
+SEARCH_CONFIGS = {"en": "english_unaccent", "fr": "french_unaccent"}
+
+
+def _search_vector(language):
     """Title weighs more than the body; kept current by PostgreSQL itself."""
+    config = SEARCH_CONFIGS[language]
     return CombinedExpression(
         SearchVector(f"title_{language}", config=config, weight="A"),
         "||",
@@ -226,12 +281,12 @@ class Vacancy(models.Model):
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     search_en = models.GeneratedField(
-        expression=_search_vector("en", "english"),
+        expression=_search_vector("en"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
     search_fr = models.GeneratedField(
-        expression=_search_vector("fr", "french"),
+        expression=_search_vector("fr"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -239,17 +294,19 @@ class Vacancy(models.Model):
     # Titles alone, for ranking search results: reading these small vectors is cheap where
     # reading the whole notice's vector for every match is not.
     title_search_en = models.GeneratedField(
-        expression=SearchVector("title_en", config="english"),
+        expression=SearchVector("title_en", config=SEARCH_CONFIGS["en"]),
         output_field=SearchVectorField(),
         db_persist=True,
     )
     title_search_fr = models.GeneratedField(
-        expression=SearchVector("title_fr", config="french"),
+        expression=SearchVector("title_fr", config=SEARCH_CONFIGS["fr"]),
         output_field=SearchVectorField(),
         db_persist=True,
     )
 
     objects = VacancyQuerySet.as_manager()
+    # On the vacancies of a search's page (selectors.vacancy_list_page): why each matched.
+    search_extract: str = ""
     # Every version, whoever saved it and however: the admin's forms and actions and the
     # importer all save through the model. The search vectors follow from the text. The
     # original notice is the last one imported (its file is named in the change reason):
@@ -297,6 +354,11 @@ class Vacancy(models.Model):
 
     def get_absolute_url(self):
         return reverse("vacancies:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_demonstration(self) -> bool:
+        """Generated to try the board out, not a real post."""
+        return self.source_name == GENERATED
 
     # The paired text in the active language. A notice without a French half shows its
     # English text on French pages, and says so: ``content_language`` tells which it is.

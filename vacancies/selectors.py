@@ -3,15 +3,28 @@ The feeds, the API and the alerts are to ask the same ones."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from .counting_cache import cached_counts
 from .facets import Option, facets
-from .filters import Deadline, VacancyFilter, reference_typed
-from .models import Vacancy
+from .filters import Deadline, VacancyFilter
+from .models import Location, Vacancy
+from .search import (
+    CandidateSearch,
+    corrected,
+    highlighted,
+    known_place_names,
+    known_words,
+    reference_typed,
+)
 
 PAGE_SIZE = 20
 
@@ -26,6 +39,12 @@ class VacancyListPage:
     facets: dict[str, list[Option]]  # each facet's choices with their counts
     page_problem: str  # why another page than the one asked for is shown ('' when none)
     closed_matches: int  # with no open match: how many closed vacancies would match
+    suggestion: str  # a search with no result: one like it that has results ('' when none)
+
+    @property
+    def shows_demonstration(self) -> bool:
+        """Whether the page shows vacancies generated to try the board out."""
+        return any(vacancy.is_demonstration for vacancy in self.page.object_list)
 
 
 def vacancy_list_page(query: QueryDict, *, language: str | None = None) -> VacancyListPage:
@@ -34,6 +53,16 @@ def vacancy_list_page(query: QueryDict, *, language: str | None = None) -> Vacan
     vacancy_filter.is_valid()
     number, page_problem = _page_number(query.get("page"))
     counted = facets(vacancy_filter, offset=_offset(number), limit=PAGE_SIZE)
+    unknown = _names_of_nothing(vacancy_filter, counted.options)
+    if unknown:
+        # Counted again without them: the other filters still apply.
+        vacancy_filter = VacancyFilter(
+            _without(query, *unknown), queryset=Vacancy.objects.published(), language=language
+        )
+        vacancy_filter.is_valid()
+        for name, problem in unknown.items():
+            vacancy_filter.form.add_error(name, problem)
+        counted = facets(vacancy_filter, offset=_offset(number), limit=PAGE_SIZE)
     paginator = _KnownCountPaginator(counted.total)
     if number > paginator.num_pages:
         page_problem = _("There is no page %(page)d: showing the last page, %(last)d.") % {
@@ -45,9 +74,7 @@ def vacancy_list_page(query: QueryDict, *, language: str | None = None) -> Vacan
             # A search's page comes with its counts: ask again for the last one (cached).
             counted = facets(vacancy_filter, offset=_offset(number), limit=PAGE_SIZE)
     if counted.page is not None:
-        # Fetched by key, still published (the counts may come from the cache).
-        by_pk = Vacancy.objects.published().for_listing().in_bulk(counted.page)
-        vacancies = [by_pk[pk] for pk in counted.page if pk in by_pk]
+        vacancies = _found(vacancy_filter, counted.page)
     else:
         bottom = _offset(number)
         top = min(bottom + PAGE_SIZE, counted.total)
@@ -55,6 +82,9 @@ def vacancy_list_page(query: QueryDict, *, language: str | None = None) -> Vacan
     closed_matches = 0
     if not counted.total and vacancy_filter.form.cleaned_data.get("deadline") == Deadline.OPEN:
         closed_matches = counted.count("deadline", Deadline.CLOSED)
+    suggestion = ""
+    if not counted.total and vacancy_filter.search is not None:
+        suggestion = _suggested_search(vacancy_filter)
     return VacancyListPage(
         filter=vacancy_filter,
         page=Page(vacancies, number, paginator),
@@ -62,7 +92,104 @@ def vacancy_list_page(query: QueryDict, *, language: str | None = None) -> Vacan
         facets=counted.options,
         page_problem=page_problem,
         closed_matches=closed_matches,
+        suggestion=suggestion,
     )
+
+
+def _found(vacancy_filter: VacancyFilter, keys: list[int]) -> list[Vacancy]:
+    """A search's page, by key and still published (the keys may come from the cache), each
+    vacancy with an extract showing why it matched (``search_extract``).
+
+    The extracts are kept in the cache like the counts: working them out reads each notice's
+    whole text. They are read along with the vacancies, so a page costs the same queries
+    whether they are cached or not.
+    """
+    search = vacancy_filter.search
+    assert search is not None  # a page of keys comes with a search
+    vacancies = Vacancy.objects.published().for_listing()
+    fetched: dict[int, Vacancy] = {}
+
+    def with_extracts() -> tuple[dict[int, str], None]:
+        fetched.update(vacancies.annotate(search_extract=search.extract()).in_bulk(keys))
+        return {pk: vacancy.search_extract for pk, vacancy in fetched.items()}, None
+
+    extracts = cached_counts(
+        key_parts=("extracts", search.language, search.typed, tuple(keys)),
+        now=vacancy_filter.now,
+        count=with_extracts,
+    )
+    by_pk = fetched or vacancies.in_bulk(keys)
+    for pk, vacancy in by_pk.items():
+        vacancy.search_extract = highlighted(extracts.get(pk) or "")
+    return [by_pk[pk] for pk in keys if pk in by_pk]
+
+
+def _suggested_search(vacancy_filter: VacancyFilter) -> str:
+    """A search like the one made, its unknown words replaced by known ones, that finds
+    vacancies with the other filters chosen; '' when there is none."""
+    search = vacancy_filter.search
+    assert search is not None
+    suggestion = corrected(search.typed, known_words(vacancy_filter.now))
+    if suggestion is None:
+        return ""
+    better = CandidateSearch(
+        suggestion,
+        language=vacancy_filter.language,
+        place_names=known_place_names(vacancy_filter.now),
+    )
+    return suggestion if vacancy_filter.without_search().filter(better.condition).exists() else ""
+
+
+# The filters whose values are names (or a number) typed into the address, how to tell
+# whether the board knows the value at all, and what to say when it does not.
+_NAMED_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "country": (
+        lambda name: Location.objects.filter(
+            Q(country__iexact=name) | Q(country_fr__iexact=name)
+        ).exists(),
+        gettext_noop("no vacancy is in a country called “%(value)s”."),
+    ),
+    "location": (
+        lambda number: Location.objects.filter(pk=number).exists(),
+        gettext_noop("there is no duty station number %(value)s."),
+    ),
+    "organisation": (
+        lambda name: (
+            Vacancy.objects.published()
+            .filter(Q(organisation_en=name) | Q(organisation_fr=name))
+            .exists()
+        ),
+        gettext_noop("no vacancy is offered by an organisation called “%(value)s”."),
+    ),
+    "clearance": (
+        lambda name: Vacancy.objects.published().filter(clearance=name).exists(),
+        gettext_noop("no vacancy asks for a clearance called “%(value)s”."),
+    ),
+}
+
+
+def _names_of_nothing(
+    vacancy_filter: VacancyFilter, options: dict[str, list[Option]]
+) -> dict[str, str]:
+    """The values of named filters that name nothing on the board ('country=Atlantis'), with
+    why. A value among the choices is known; only one that is not is looked up, so a list
+    chosen from the page costs no query more."""
+    unknown = {}
+    for name, (exists, problem) in _NAMED_VALUES.items():
+        value = vacancy_filter.form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        choices = {option.value for option in options.get(name, [])}
+        if str(value) not in choices and not exists(value):
+            unknown[name] = _(problem) % {"value": value}
+    return unknown
+
+
+def _without(query: QueryDict, *names: str) -> QueryDict:
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return query
 
 
 # Generic for the type checker only: Paginator[Vacancy] cannot be written at run time.

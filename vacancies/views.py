@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 
+from .active_filters import active_filters
 from .filters import Deadline
 from .models import Vacancy
 from .selectors import vacancy_list_page, vacancy_named_by
@@ -20,9 +21,18 @@ def vacancy_list(request):
             "filter": listing.filter,
             "form": listing.filter.form,
             "facets": listing.facets,
+            "active_filters": active_filters(
+                query=request.GET,
+                path=request.path,
+                chosen=listing.filter.form.cleaned_data,
+                facets=listing.facets,
+            ),
             "page": listing.page,
+            "shows_demonstration": listing.shows_demonstration,
             "page_problem": listing.page_problem,
             "closed_matches": listing.closed_matches,
+            "suggestion": listing.suggestion,
+            "suggestion_query": _query_with(request.GET, q=listing.suggestion),
             "query_without_page": _query_without(request.GET, "page"),
             "closed_query": _query_with(request.GET, deadline=Deadline.CLOSED),
         },

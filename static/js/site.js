@@ -30,3 +30,17 @@
   }
   if (countdown) { update(); window.setInterval(update, 60000); }
 })();
+
+// On the list, after a search or a change of filters (a new page whose address has a query
+// string), say how many vacancies were found. Screen readers do not read out a live region
+// that is already filled when the page loads, only a change to one: the empty status region
+// is filled once they have taken the new page in.
+(function () {
+  "use strict";
+  var status = document.querySelector("[data-results-status]");
+  var heading = document.getElementById("results-heading");
+  if (!status || !heading || !window.location.search) { return; }
+  window.setTimeout(function () {
+    status.textContent = heading.textContent.replace(/\s+/g, " ").trim();
+  }, 500);
+})();

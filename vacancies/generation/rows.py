@@ -22,7 +22,7 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 
 from vacancies.importing import source_digest, vacancy_fields_from_notice
-from vacancies.models import Location, Vacancy
+from vacancies.models import GENERATED, Location, Vacancy
 from vacancies.notices import notice_text_from_file, parse_notice
 
 from .data import (
@@ -42,7 +42,6 @@ from .data import (
     Station,
 )
 
-GENERATED = "generated"  # the source_name of every generated vacancy
 SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "notices"
 
 

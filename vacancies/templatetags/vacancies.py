@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, override
 
+from ..facets import Option
 from ..markup import notice_html
 from ..models import CLOSING_SOON
 
@@ -53,6 +54,16 @@ def site_time(moment):
         return ""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
+@register.filter
+def datetime_attribute(moment):
+    """A moment for a ``<time>`` element's datetime attribute, in the site's time zone, to
+    the second: '2099-03-17T00:59:00+01:00' (HTML takes at most three decimals of a second,
+    and date:'c' writes six when a moment has them)."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 @register.filter
@@ -126,3 +137,21 @@ def facet_options(options, current, bare=False):
             for option in options
         )
     )
+
+
+@register.simple_tag
+def grade_options(field, options):
+    """The ``<option>`` elements of one end of the grade range: the grades the page offers,
+    without counts, and the grade chosen even when no vacancy has it any more, so that the
+    form sends it back as it came.
+
+    Without counts: beside a grade, a count says how many posts include that grade, not how
+    many a range starting or ending there would give.
+    """
+    chosen = getattr(field.form, "cleaned_data", {}).get(field.name)  # None when rejected
+    current = "" if chosen is None else str(int(chosen))
+    grades = {option.value: option for option in options}
+    if current and current not in grades:
+        grades[current] = Option(current, f"G{current}", 0)  # as the grade facet names it
+    ordered = sorted(grades.values(), key=lambda option: int(option.value))
+    return facet_options(ordered, current, bare=True)

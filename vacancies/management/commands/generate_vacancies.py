@@ -2,13 +2,17 @@
 (vacancies/generation/), or remove them.
 
     python manage.py generate_vacancies [--count N] [--seed S] [--jobs N]
+    python manage.py generate_vacancies --if-none-open   # what `make run` does
     python manage.py generate_vacancies --delete
+
+Generated vacancies are demonstration data, and every page showing them says so.
 """
 
 import os
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from vacancies.generation import (
@@ -17,6 +21,7 @@ from vacancies.generation import (
     delete_generated_vacancies,
     generate_vacancies,
 )
+from vacancies.models import Vacancy
 
 
 class Command(BaseCommand):
@@ -43,13 +48,28 @@ class Command(BaseCommand):
             help="Database connections writing at once (default: one per core).",
         )
         parser.add_argument(
+            "--if-none-open",
+            action="store_true",
+            help="Only when no published vacancy is open, so that a new development board "
+            "has something to browse; refused without DJANGO_DEBUG.",
+        )
+        parser.add_argument(
             "--delete",
             action="store_true",
             help="Delete the generated vacancies, and only them, instead of creating any.",
         )
 
-    def handle(self, *args, count, seed, jobs, delete, **options):
+    def handle(self, *args, count, seed, jobs, delete, if_none_open, **options):
         start = time.perf_counter()
+        if if_none_open:
+            if not settings.DEBUG:
+                raise CommandError(
+                    "Demonstration vacancies are added to a development board only "
+                    "(DJANGO_DEBUG=1): a real board never shows them."
+                )
+            if Vacancy.objects.published().open().exists():
+                self.stdout.write("Vacancies are open: no demonstration vacancies added.")
+                return
         if delete:
             deleted = delete_generated_vacancies()
             elapsed = time.perf_counter() - start
@@ -69,3 +89,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Created {count:,} generated vacancies (seed {seed}) in {elapsed:.1f} s."
         )
+        if if_none_open:
+            self.stdout.write(
+                "No vacancy was open: these demonstration vacancies give the board something "
+                "to browse, and say so on every page. Remove them with:\n"
+                "    python manage.py generate_vacancies --delete"
+            )
