@@ -12,6 +12,7 @@ suggestion, followed once, puts it first. tests/test_relevance.py requires every
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -158,13 +159,14 @@ def first_found(client, case: Case) -> str | None:
     """The reference of the first vacancy the search gives (following a reference search to
     its page, and a suggestion once)."""
     url = "/en/" if case.language == "en" else "/fr/"
-    response = client.get(url, {"q": case.typed})
+    response = client.get(url, {"q": case.typed}, secure=True)  # as in production
     if response.status_code == 302:
         return response["Location"].rstrip("/").rsplit("/", 1)[-1]
     html = response.content.decode()
     suggestion = re.search(r'class="notice suggestion">[^<]*<a href="\?([^"]+)"', html)
     if suggestion:
-        html = client.get(url + "?" + suggestion[1].replace("&amp;", "&")).content.decode()
+        corrected = url + "?" + suggestion[1].replace("&amp;", "&")
+        html = client.get(corrected, secure=True).content.decode()
     found = re.search(r'href="/(?:en/vacancies|fr/postes)/([^/"]+)/"', html)
     return found[1] if found else None
 
@@ -182,6 +184,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
+    # Errors would show as cases that fail; the request log would repeat each one.
+    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers")
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "jobboard_relevance_bench"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

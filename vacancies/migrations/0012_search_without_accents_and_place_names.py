@@ -6,7 +6,7 @@ import django.contrib.postgres.search
 import django.db.models.expressions
 from django.contrib.auth.management import create_permissions
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
+from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
 import vacancies.models
@@ -155,7 +155,6 @@ class Migration(migrations.Migration):
 
     operations = [
         UnaccentExtension(),
-        TrigramExtension(),
         migrations.RunSQL(
             configurations_sql(),
             [f"DROP TEXT SEARCH CONFIGURATION {name};" for name in CONFIGURATIONS],
