@@ -163,7 +163,7 @@ def first_found(client, case: Case) -> str | None:
     if response.status_code == 302:
         return response["Location"].rstrip("/").rsplit("/", 1)[-1]
     html = response.content.decode()
-    suggestion = re.search(r'class="notice suggestion">[^<]*<a href="\?([^"]+)"', html)
+    suggestion = re.search(r'class="notice suggestion"[^>]*>[^<]*<a href="\?([^"]+)"', html)
     if suggestion:
         corrected = url + "?" + suggestion[1].replace("&amp;", "&")
         html = client.get(corrected, secure=True).content.decode()

@@ -40,6 +40,11 @@ def test_a_board_with_open_vacancies_gets_none(board):
     assert not demonstration().exists()
 
 
+def test_adding_and_removing_at_once_is_refused():
+    with pytest.raises(CommandError, match="one or the other"):
+        run("--if-none-open", "--delete")
+
+
 @override_settings(DEBUG=False)
 def test_a_production_board_never_gets_them():
     with pytest.raises(CommandError, match="development board only"):

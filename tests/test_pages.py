@@ -275,7 +275,7 @@ def test_pages_of_twenty(client, board):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("grade=XYZ", "Grade from</a>: Enter a number."),
+        ("grade=XYZ", "Grade from</a>: Enter a whole number."),
         ("grade=99", "Grade from</a>: Ensure this value is less than or equal to 30."),
         ("deadline_before=not-a-date", "Closing before</a>: Enter a valid date."),
         ("sort=sideways", "Sort by</a>: Select a valid choice."),

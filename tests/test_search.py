@@ -2,6 +2,7 @@
 typos, and an extract that says why each vacancy matched."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -64,6 +65,32 @@ def test_a_place_and_other_words_find_the_posts_there_with_the_words(client, boa
     assert listed(client, "/en/?q=Senior Kiev")[0] == "260885"
     assert listed(client, "/fr/?q=Assistant Bruxelles")[0] == "240655"
     assert "240655" not in listed(client, "/en/?q=Senior Kiev")  # not in Kyiv
+
+
+def test_an_excluded_place_is_left_out(client, board):
+    assert listed(client, "/en/?q=-Kiev") == ["240655"]
+    assert listed(client, "/fr/?q=assistance -Kyïv") == ["240655"]
+
+
+@pytest.mark.parametrize("typed", ['"head of Kyiv office"', '"Kyiv"'])
+def test_a_quoted_phrase_is_searched_as_written(client, board, typed):
+    # No notice has the phrase: the place is not taken out of it.
+    assert listed(client, "/en/?" + urlencode({"q": typed})) == (
+        [] if "office" in typed else listed(client, "/en/?q=Kyiv")
+    )
+
+
+def test_places_offered_as_a_choice_find_either(client, board):
+    assert set(listed(client, "/en/?q=Kiev or Bruxelles")) >= KYIV_POSTS | {"240655"}
+
+
+@pytest.mark.parametrize("typed", ["in Kiev", "at Kyiv", "à Kiev", "le Kiev"])
+def test_a_place_after_a_little_word_finds_the_posts_there(client, board, typed):
+    assert set(listed(client, f"/fr/?q={typed}")) >= KYIV_POSTS
+
+
+def test_a_search_of_little_words_only_lists_what_the_other_filters_give(client, board):
+    assert listed(client, "/en/?q=the&sort=recent") == listed(client, "/en/?sort=recent")
 
 
 def test_names_of_places_that_hr_adds_are_found_at_once(client, board):
@@ -133,11 +160,22 @@ def test_the_suggestion_is_made_in_french_on_the_french_page(client, board):
 
 
 def test_words_are_corrected_only_towards_words_the_board_knows():
-    known = frozenset({"security", "officer", "kyiv", "logistics"})
+    known = {"security": "security", "officer": "officer", "kyiv": "kyiv", "securite": "sécurité"}
     assert corrected("securty oficer", known) == "security officer"
-    assert corrected("Logistcs KYIV", known) == "logistics kyiv"
+    assert corrected("Securty KYIV", known) == "security KYIV"
+    assert corrected("secorite", known) == "sécurité"  # as titles write it
     assert corrected("security officer", known) is None
     assert corrected("zzzzzz", known) is None
+
+
+def test_a_correction_keeps_what_the_search_says_around_its_words():
+    known = {"security": "security", "kyiv": "kyiv"}
+    assert corrected('"securty" -Kyv', known) == '"security" -kyiv'
+
+
+def test_a_long_search_corrects_its_first_few_unknown_words_only():
+    known = {"security": "security"}
+    assert corrected("securty " * 10, known).split() == ["security"] * 4 + ["securty"] * 6
 
 
 # ------------------------------------------------------------------------------ extracts

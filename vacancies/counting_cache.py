@@ -34,7 +34,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 VERSION_KEY = "vacancies:board-version"
 # Part of every entry's key: raise it when the counts' shape changes, so that entries written
 # by the previous release (still in a shared cache during a deploy) are never read.
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4
 
 logger = logging.getLogger(__name__)
 CACHE_PAUSE_SECONDS = 30

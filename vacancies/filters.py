@@ -86,6 +86,12 @@ class VacancyFilterForm(forms.Form):
         return cleaned
 
 
+class GradeFilter(filters.NumberFilter):
+    """A grade: a whole number ('5.5' is named as no grade)."""
+
+    field_class = forms.IntegerField
+
+
 class VacancyFilter(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Search"),
@@ -93,13 +99,13 @@ class VacancyFilter(filters.FilterSet):
         max_length=200,
         help_text=_("Words from the title or the text of the notice."),
     )
-    grade_min = filters.NumberFilter(
+    grade_min = GradeFilter(
         label=_("Grade from"),
         method="filter_grade_min",
         min_value=GRADES.start,
         max_value=GRADES.stop - 1,
     )
-    grade_max = filters.NumberFilter(
+    grade_max = GradeFilter(
         label=_("Grade up to"),
         method="filter_grade_max",
         min_value=GRADES.start,

@@ -22,6 +22,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import models
 from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Q, Subquery, When
+from django.db.models.lookups import Exact
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,8 +31,9 @@ from .models import SEARCH_CONFIGS, Location, PlaceName, Vacancy
 
 # A place's name is at most this many words long ("United States of America").
 _LONGEST_PLACE_NAME = 4
-# What is typed and compared: runs of letters and digits.
+# What is typed and compared: runs of letters and digits (an underscore is neither).
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W_]+")
 # The last word of a search, typed bare (not quoted, not excluded with '-'): matched also
 # as the start of a word. Three letters at least, so that 'a' does not match everything.
 _LAST_WORD = re.compile(r"(?:^|\s)(\w{3,40})\s*$")
@@ -47,7 +49,7 @@ def folded(text: str) -> str:
     'KYIV' both give 'kyiv', "'s-Gravenhage" gives 's gravenhage'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     letters = "".join(sign for sign in decomposed if not unicodedata.combining(sign))
-    return " ".join(_WORD.findall(letters)).replace("_", " ")
+    return " ".join(_LETTERS.findall(letters))
 
 
 PlaceNames = Mapping[str, frozenset[int]]  # a folded name -> the locations it names
@@ -87,7 +89,10 @@ class CandidateSearch:
         self.typed = typed
         self.language = language
         self.other_language = "fr" if language == "en" else "en"
-        self.text, self.places = _places_taken_out(typed, place_names)
+        self.text, self.places, self.places_left_out = _places_taken_out(typed, place_names)
+        # A choice ('Kiev or Brussels', 'security or Kiev'): the words as written, or any
+        # place named.
+        self.places_offered = _places_offered(typed, place_names)
 
     # ---------------------------------------------------------------- what it matches
 
@@ -100,6 +105,10 @@ class CandidateSearch:
             condition &= _matching(self.text)
         for place in self.places:
             condition &= _located_at(place.locations) | _matching(place.typed)
+        for place in self.places_left_out:
+            condition &= ~_located_at(place.locations)
+        if self.places_offered:
+            condition |= _located_at(self.places_offered)
         digits = reference_typed(self.typed)
         if digits is not None:
             condition |= Q(reference__startswith=digits)
@@ -138,25 +147,50 @@ class CandidateSearch:
         )
 
 
-def _places_taken_out(typed: str, place_names: PlaceNames) -> tuple[str, tuple[NamedPlace, ...]]:
-    """The words of ``typed`` that are not place names, and the places named, longest names
-    first: 'logistics Den Haag' gives 'logistics' and The Hague."""
+def _places_taken_out(
+    typed: str, place_names: PlaceNames
+) -> tuple[str, tuple[NamedPlace, ...], tuple[NamedPlace, ...]]:
+    """The words of ``typed`` that are not place names, the places named (longest names
+    first: 'logistics Den Haag' gives 'logistics' and The Hague) and the places excluded
+    ('-Kiev'). A search that quotes or offers a choice ('Kiev or Brussels') means its
+    words as written."""
     words = typed.split()
+    if '"' in typed or any(word.casefold() == "or" for word in words):
+        return typed, (), ()
     places: list[NamedPlace] = []
-    start = 0
+    left_out: list[NamedPlace] = []
     kept: list[str] = []
+    start = 0
     while start < len(words):
+        if words[start].startswith("-"):
+            locations = place_names.get(folded(words[start]))
+            if locations:
+                left_out.append(NamedPlace(typed=folded(words[start]), locations=locations))
+            else:
+                kept.append(words[start])
+            start += 1
+            continue
         for length in range(min(_LONGEST_PLACE_NAME, len(words) - start), 0, -1):
             name = " ".join(words[start : start + length])
-            locations = place_names.get(folded(name)) if '"' not in name else None
-            if locations:
+            locations = place_names.get(folded(name))
+            if locations and not any(
+                word.startswith("-") for word in words[start : start + length]
+            ):
                 places.append(NamedPlace(typed=folded(name), locations=locations))
                 start += length
                 break
         else:
             kept.append(words[start])
             start += 1
-    return " ".join(kept), tuple(places)
+    return " ".join(kept), tuple(places), tuple(left_out)
+
+
+def _places_offered(typed: str, place_names: PlaceNames) -> frozenset[int]:
+    """The locations of the places named in a search that offers a choice ('or')."""
+    words = typed.split()
+    if '"' in typed or not any(word.casefold() == "or" for word in words):
+        return frozenset()
+    return frozenset().union(*(place_names.get(folded(word), ()) for word in words))
 
 
 def text_query(text: str, language: str) -> SearchQuery:
@@ -164,7 +198,7 @@ def text_query(text: str, language: str) -> SearchQuery:
     configuration, with its last bare word also matched as the start of a word."""
     config = SEARCH_CONFIGS[language]
     last = _LAST_WORD.search(text)
-    if last is None or text.count('"') % 2 or last[1].casefold() == "or":
+    if last is None or text.count('"') % 2:
         return SearchQuery(text, config=config, search_type="websearch")
     word = last[1]
     # Only letters and digits go between the quotes: nothing typed is read as an operator.
@@ -194,8 +228,16 @@ def _matching(text: str) -> Q:
     facets.search_uses_the_index)."""
     either_language = Q()
     for language in SEARCH_CONFIGS:
-        either_language |= Q(**{f"search_{language}": text_query(text, language)})
-    return Q(pk__in=_PlannedApart(Vacancy.objects.filter(either_language).order_by().values("pk")))
+        query = text_query(text, language)
+        either_language |= Q(**{f"search_{language}": query})
+        # Words that either language passes over ('in Kiev', 'le poste') leave nothing to
+        # match, which matches no notice: then they ask for nothing. PostgreSQL works this
+        # out once, from the constant query, before reading any row.
+        nodes = models.Func(query, function="numnode", output_field=models.IntegerField())
+        nothing_to_match = Exact(nodes, 0)
+        either_language |= Q(nothing_to_match)
+    matches = Vacancy.objects.filter(either_language).order_by().values("pk")
+    return Q(pk__in=_PlannedApart(matches))
 
 
 def _title_matching(text: str, language: str) -> Q:
@@ -215,9 +257,11 @@ EXTRACT_FROM_FIRST = 3000  # characters
 class _SectionsStart(models.Func):
     """The start of a notice's sections in one language, as one text."""
 
+    # Without the two signs that mark the matched words (_MARK_START, _MARK_END).
     template = (
-        "left((SELECT string_agg(concat_ws(' ', section->>'heading', section->>'text'), ' ')"
-        f" FROM jsonb_array_elements(%(expressions)s) AS section), {EXTRACT_FROM_FIRST})"
+        "translate(left((SELECT string_agg(concat_ws(' ', section->>'heading',"
+        " section->>'text'), ' ') FROM jsonb_array_elements(%(expressions)s) AS section),"
+        f" {EXTRACT_FROM_FIRST}), chr(30) || chr(31), '')"
     )
     output_field = models.TextField()
 
@@ -269,36 +313,49 @@ def reference_typed(search: str) -> str | None:
 # How alike a typed word and a known one must be to offer the known one (difflib's ratio:
 # 'securty' and 'security' are 0.93 alike, 'logistcs' and 'logistics' 0.94).
 _ALIKE = 0.75
+# Each unknown word is compared with every known one: a search of many words corrects its
+# first few only, so that no search costs more than a few milliseconds of this.
+_WORDS_CORRECTED = 4
+
+KnownWords = Mapping[str, str]  # a folded word -> as titles and places write it, lower case
 
 
-def known_words(now: datetime) -> frozenset[str]:
+def known_words(now: datetime) -> KnownWords:
     """The words of the published vacancies' titles and of every place's names, three
-    letters or more, folded: what a search with no result is corrected to. Kept in the
-    cache until the board changes."""
+    letters or more: what a search with no result is corrected to. Kept in the cache until
+    the board changes."""
     return cached_counts(key_parts=("known words",), now=now, count=lambda: (_known_words(), None))
 
 
-def _known_words() -> frozenset[str]:
+def _known_words() -> dict[str, str]:
     titles = Vacancy.objects.published().order_by().values_list("title_en", "title_fr").distinct()
     texts = [text for pair in titles for text in pair]
-    texts += [
-        name
-        for place in Location.objects.values_list("city", "country", "city_fr", "country_fr")
-        for name in place
-    ]
+    places = Location.objects.values_list("city", "country", "city_fr", "country_fr")
+    texts += [name for place in places for name in place]
     texts += PlaceName.objects.values_list("name", flat=True)
-    return frozenset(word for text in texts for word in folded(text).split() if len(word) >= 3)
+    known: dict[str, str] = {}
+    for text in texts:
+        for word in _LETTERS.findall(text.lower()):
+            if len(word) >= 3:
+                known.setdefault(folded(word), word)
+    return known
 
 
-def corrected(typed: str, known: frozenset[str]) -> str | None:
-    """``typed`` with each unknown word replaced by the known word most like it, or None
-    when no word was replaced: 'securty officer' gives 'security officer'."""
-    words = folded(typed).split()
-    replaced = False
-    for number, word in enumerate(words):
-        if len(word) < 3 or word in known or word.isdigit():
-            continue
-        closest = difflib.get_close_matches(word, known, n=1, cutoff=_ALIKE)
-        if closest:
-            words[number], replaced = closest[0], True
-    return " ".join(words) if replaced else None
+def corrected(typed: str, known: KnownWords) -> str | None:
+    """``typed`` with its first unknown words replaced by the known words most like them,
+    everything else as typed ('securty -Kiev' gives 'security -Kiev'); None when no word
+    was replaced."""
+    candidates = list(known)
+    tried = 0
+
+    def better(word: re.Match[str]) -> str:
+        nonlocal tried
+        key = folded(word[0])
+        if len(key) < 3 or key in known or key.isdigit() or tried >= _WORDS_CORRECTED:
+            return word[0]
+        tried += 1
+        closest = difflib.get_close_matches(key, candidates, n=1, cutoff=_ALIKE)
+        return known[closest[0]] if closest else word[0]
+
+    suggestion = _LETTERS.sub(better, typed)
+    return suggestion if suggestion != typed else None

@@ -40,7 +40,13 @@
   var status = document.querySelector("[data-results-status]");
   var heading = document.getElementById("results-heading");
   if (!status || !heading || !window.location.search) { return; }
+  // With the count, what the page says about the search itself: a page that does not
+  // exist, a suggestion of other words.
+  var said = [heading].concat(Array.prototype.slice.call(
+    document.querySelectorAll("[data-announced]")));
   window.setTimeout(function () {
-    status.textContent = heading.textContent.replace(/\s+/g, " ").trim();
+    status.textContent = said.map(function (element) {
+      return element.textContent.replace(/\s+/g, " ").trim();
+    }).join(" ");
   }, 500);
 })();

@@ -253,13 +253,13 @@ def test_the_detail_page_can_be_used_with_the_keyboard_alone(live_server, board,
 
 def test_an_unusable_filter_is_named_and_its_link_leads_to_the_field(live_server, board, page):
     page.goto(f"{live_server.url}/en/?grade_min=XYZ&risk=extreme")
-    expect(page.get_by_role("alert")).to_contain_text("Grade from: Enter a number.")
+    expect(page.get_by_role("alert")).to_contain_text("Grade from: Enter a whole number.")
     assert listed(page) == ["260885", "260066", "260063"]  # the other filters still apply
     tab_until(page, lambda focused: focused["href"] == "#id_grade_min")
     page.keyboard.press("Enter")
     expect(page.get_by_label("Grade from", exact=True)).to_be_focused()
     expect(page.get_by_label("Grade from", exact=True)).to_have_accessible_description(
-        "Enter a number."
+        "Enter a whole number."
     )
 
 

@@ -36,6 +36,8 @@ def test_a_misspelled_search_is_corrected_by_following_the_suggestion(
     page.goto(f"{live_server.url}/{language}/?q=Comprehensve")
     suggestion = page.locator(".suggestion")
     expect(suggestion).to_contain_text(said)
+    # Spoken with the count, once the page has loaded.
+    expect(page.locator("[data-results-status]")).to_contain_text(said)
     suggestion.get_by_role("link").click()
     expect(page.locator("#id_q")).to_have_value("comprehensive")
     expect(page.locator(".vacancy-list li")).to_have_count(3)

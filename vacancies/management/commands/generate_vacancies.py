@@ -61,6 +61,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, jobs, delete, if_none_open, **options):
         start = time.perf_counter()
+        if if_none_open and delete:
+            raise CommandError(
+                "--if-none-open adds vacancies, --delete removes them: one or the other."
+            )
         if if_none_open:
             if not settings.DEBUG:
                 raise CommandError(
