@@ -121,13 +121,18 @@ class SiteIdentity:
     contact_email: str
 
 
+def board_name(language: str | None) -> str:
+    """The board's name in ``language`` (the site's first language where none is set)."""
+    return _in_language(settings.BOARD_NAME, language)
+
+
 def site_identity(request: HttpRequest) -> dict[str, SiteIdentity]:
     """Context processor: `identity`, with the names in the page's language."""
     language = get_language()
     logo = settings.ORGANISATION_LOGO
     return {
         "identity": SiteIdentity(
-            board_name=_in_language(settings.BOARD_NAME, language),
+            board_name=board_name(language),
             organisation_name=_in_language(settings.ORGANISATION_NAME, language),
             organisation_url=settings.ORGANISATION_URL,
             logo_url=logo if is_web_address(logo) else static(logo),

@@ -49,7 +49,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "1
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "jobboard.apps.HRDeskAdminConfig",  # django.contrib.admin, as the HR desk
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

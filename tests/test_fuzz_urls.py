@@ -52,7 +52,8 @@ values = st.one_of(
 )
 PARAMETERS = [*VacancyFilter.base_filters, "page", "other_locations", "unknown"]
 ADMIN_PARAMETERS = ["q", "o", "p", "e", "status__exact", "grade_label", "risk_level__exact"]
-ADMIN_PARAMETERS += ["primary_location__id__exact", "open", "deadline__year", "_to_field"]
+ADMIN_PARAMETERS += ["primary_location__id__exact", "deadline", "grades", "deadline__year"]
+ADMIN_PARAMETERS += ["organisation_en__exact", "_to_field"]
 fuzzed = settings(
     max_examples=60,
     deadline=None,

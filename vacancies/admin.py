@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .admin_filters import DeadlineListFilter, GradeRangeListFilter
 from .forms import (
     NOTICE_IMPORT_MAX_FILES,
     NOTICE_MAX_SIZE,
@@ -66,21 +67,6 @@ class PlaceNameAdmin(admin.ModelAdmin):
     search_fields = ["name", "place"]
 
 
-class OpenListFilter(admin.SimpleListFilter):
-    title = gettext_lazy("open for applications")
-    parameter_name = "open"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Open")), ("no", _("Closed"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.open()
-        if self.value() == "no":
-            return queryset.closed()
-        return queryset
-
-
 @admin.register(Vacancy)
 class VacancyAdmin(SimpleHistoryAdmin):
     form = VacancyAdminForm
@@ -99,13 +85,20 @@ class VacancyAdmin(SimpleHistoryAdmin):
     list_display_links = ["reference", "title_en"]
     list_filter = [
         "status",
-        ("grade_label", admin.AllValuesFieldListFilter),
+        DeadlineListFilter,
+        GradeRangeListFilter,
+        ("organisation_en", admin.AllValuesFieldListFilter),
         ("primary_location", admin.RelatedOnlyFieldListFilter),
         "risk_level",
-        OpenListFilter,
     ]
     list_select_related = ["primary_location"]
-    search_fields = ["reference", "title_en", "title_fr"]
+    search_fields = [
+        "reference",
+        "title_en",
+        "title_fr",
+        "primary_location__city",
+        "primary_location__city_fr",
+    ]
     date_hierarchy = "deadline"
     ordering = ["-updated_at"]
     actions = ["publish", "archive"]

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .counting_cache import cached_counts
 from .facets import Option, facets
-from .filters import Deadline, VacancyFilter
+from .filters import Deadline, VacancyFilter, deadline_q
 from .models import Location, Vacancy
 from .search import (
     CandidateSearch,
@@ -219,6 +220,30 @@ def _page_number(raw_number: str | None) -> tuple[int, str]:
     if number < 1:
         return 1, _("Pages start at 1: showing the first page.")
     return number, ""
+
+
+@dataclass(frozen=True)
+class DeskAttention:
+    """What the HR desk's first page points editors to."""
+
+    drafts: int  # imported or written, not yet published
+    closing_this_week: int  # published, closing within the week
+    recently_changed: list[Vacancy]  # the last imported or edited, newest first
+
+
+def desk_attention() -> DeskAttention:
+    week = deadline_q(Deadline.WEEK, timezone.now())
+    counts = Vacancy.objects.aggregate(
+        drafts=Count("pk", filter=Q(status=Vacancy.Status.DRAFT)),
+        closing=Count("pk", filter=Q(status=Vacancy.Status.PUBLISHED) & week),
+    )
+    recent = Vacancy.objects.order_by("-updated_at").only(
+        "reference", "title_en", "status", "updated_at"
+    )[:RECENTLY_CHANGED]
+    return DeskAttention(counts["drafts"], counts["closing"], list(recent))
+
+
+RECENTLY_CHANGED = 5
 
 
 def vacancy_named_by(query: QueryDict) -> Vacancy | None:
