@@ -63,7 +63,6 @@ class LocationAdmin(admin.ModelAdmin):
 @admin.register(PlaceName)
 class PlaceNameAdmin(admin.ModelAdmin):
     list_display = ["name", "place"]
-    list_editable = ["place"]
     search_fields = ["name", "place"]
 
 
