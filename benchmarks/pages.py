@@ -16,17 +16,10 @@ A case that keeps overrunning its time budget is measured fewer times (column n)
 """
 
 import argparse
-import logging
-import os
-import sys
 import time
-import warnings
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlencode
-
-BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -65,42 +58,20 @@ def main():
     arguments.add_argument("--seed", type=int, default=2026, help="generate_vacancies --seed")
     options = arguments.parse_args()
 
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
-    # Each process caches in its own memory here: a shared cache named by REDIS_URL is never
-    # written to (let alone emptied) by a benchmark.
-    os.environ.pop("REDIS_URL", None)
-    # Production settings want a secret key; this one signs nothing that leaves the process.
-    os.environ.setdefault("DJANGO_SECRET_KEY", "pages-benchmark-only")
-    import django
+    from scratch import as_in_production, scratch_database, set_up_django
 
-    django.setup()
+    set_up_django("pages")
 
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import override_settings
 
-    # Errors are reported in the table; the request log would repeat each one's traceback.
-    # No static file is requested here, so WhiteNoise need not find collected ones.
-    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers")
-    logging.getLogger("django.request").setLevel(logging.CRITICAL)
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "jobboard_pages_bench"
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with scratch_database("jobboard_pages_bench"):
         call_command("generate_vacancies", count=options.count, seed=options.seed)
         with connection.cursor() as cursor:
             # What autovacuum would have done by now on a live site: statistics for the
             # planner and a visibility map for index-only scans.
             cursor.execute("VACUUM ANALYZE")
-        with override_settings(
-            DEBUG=False,
-            ALLOWED_HOSTS=["testserver"],
-            # Templates' {% static %} without running collectstatic first, as in the tests.
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
-        ):
+        with as_in_production():
             cases, notes = build_cases()
             for note in notes:
                 print(note)
@@ -114,9 +85,6 @@ def main():
                 "Machine speed (parsing the sample notices on one core, before and after): "
                 f"{speed_before:.0f} and {machine_speed():.0f} notices/s"
             )
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 def build_cases() -> tuple[list[Case], list[str]]:

@@ -9,15 +9,10 @@ and the reference that must come first; a misspelling counts when the "Did you m
 suggestion, followed once, puts it first. tests/test_relevance.py requires every case.
 """
 
-import os
 import re
-import sys
-import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-
-BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -172,32 +167,15 @@ def first_found(client, case: Case) -> str | None:
 
 
 def main() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SECRET_KEY", "relevance-benchmark-only")
-    import django
+    from scratch import as_in_production, scratch_database, set_up_django
 
-    django.setup()
+    set_up_django("relevance")
 
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
-    # Errors would show as cases that fail; the request log would repeat each one.
-    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers")
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "jobboard_relevance_bench"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with scratch_database("jobboard_relevance_bench"):
         load_board()
-        with override_settings(
-            DEBUG=False,
-            ALLOWED_HOSTS=["testserver"],
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
-        ):
+        with as_in_production():
             client = Client()
             right = 0
             print(f"{'lang':4}  {'typed':42}  {'kind':22}  {'first':8}  verdict")
@@ -211,9 +189,6 @@ def main() -> None:
                 )
             print(f"Relevance: {right} of {len(CASES)} searches put the expected vacancy first "
                   f"({100 * right / len(CASES):.0f} %).")  # fmt: skip
-    finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-        connection.close()
 
 
 if __name__ == "__main__":
