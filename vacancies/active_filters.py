@@ -12,14 +12,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
 from .facets import Option
 from .filters import Deadline, Risk
-from .models import Location, Vacancy
+from .models import Location, Vacancy, in_country, offered_by
 
 # The query-string parameters that each chip stands for, and so removes: one chip for the
 # grade range, whichever of its ends (or the one grade of older addresses) were asked for.
@@ -109,11 +108,7 @@ def _named(facets: Mapping[str, Sequence[Option]], facet: str, value: str) -> st
 
 
 def _country_name(typed: str) -> str:
-    names = (
-        Location.objects.filter(Q(country__iexact=typed) | Q(country_fr__iexact=typed))
-        .values_list("country", "country_fr")
-        .first()
-    )
+    names = Location.objects.filter(in_country(typed)).values_list("country", "country_fr").first()
     if names is None:
         return typed
     country, country_fr = names
@@ -128,7 +123,7 @@ def _duty_station_name(number: str) -> str:
 def _organisation_name(typed: str) -> str:
     names = (
         Vacancy.objects.published()
-        .filter(Q(organisation_en=typed) | Q(organisation_fr=typed))
+        .filter(offered_by(typed))
         .values_list("organisation_en", "organisation_fr")
         .first()
     )

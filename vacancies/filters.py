@@ -16,8 +16,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import CLOSING, CLOSING_SOON, Location, Vacancy, still_open
-from .search import CandidateSearch, known_place_names
+from .models import (
+    CLOSING,
+    CLOSING_SOON,
+    Location,
+    Vacancy,
+    in_country,
+    offered_by,
+    still_open,
+)
+from .search import CandidateSearch, known_place_names, located_at
 
 GRADES = range(1, 31)
 NO_RISK = "none"
@@ -237,21 +245,16 @@ class VacancyFilter(filters.FilterSet):
         return self._filter(queryset, name, Q(grade_min__lte=value))
 
     def filter_country(self, queryset, name, value):
-        at_location = Q(country__iexact=value) | Q(country_fr__iexact=value)
-        return self._filter(queryset, name, self._at(Location.objects.filter(at_location)))
+        return self._filter(queryset, name, self._at(Location.objects.filter(in_country(value))))
 
     def filter_location(self, queryset, name, value):
         return self._filter(queryset, name, self._at(Location.objects.filter(pk=value)))
 
     def _at(self, locations):
         """Posts whose duty station is one of ``locations``, or, when asked, any location."""
-        condition = Q(primary_location__in=locations)
         if self.form.cleaned_data.get("other_locations"):
-            # Not correlated: PostgreSQL looks the links up once, then checks each post
-            # against that set; no join, so no DISTINCT either.
-            links = Vacancy.other_locations.through.objects.filter(location__in=locations)
-            condition |= Q(pk__in=links.values("vacancy_id"))
-        return condition
+            return located_at(locations)
+        return Q(primary_location__in=locations)
 
     def filter_risk(self, queryset, name, value):
         return self._filter(queryset, name, Q(risk_level="" if value == NO_RISK else value))
@@ -267,7 +270,7 @@ class VacancyFilter(filters.FilterSet):
         return self._filter(queryset, name, Q(clearance=value))
 
     def filter_organisation(self, queryset, name, value):
-        return self._filter(queryset, name, Q(organisation_en=value) | Q(organisation_fr=value))
+        return self._filter(queryset, name, offered_by(value))
 
 
 def deadline_q(choice: Deadline, now: datetime) -> Q:

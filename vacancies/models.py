@@ -26,6 +26,16 @@ def place_name(city: str, country: str, city_fr: str, country_fr: str, *, french
     return f"{city}, {country}"
 
 
+def in_country(name: str) -> Q:
+    """Locations in the country called ``name``, in English or French, in any case."""
+    return Q(country__iexact=name) | Q(country_fr__iexact=name)
+
+
+def offered_by(name: str) -> Q:
+    """Vacancies offered by the organisation called ``name`` in English or French."""
+    return Q(organisation_en=name) | Q(organisation_fr=name)
+
+
 class Location(models.Model):
     """A duty station, named in both languages."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -104,11 +104,11 @@ class CandidateSearch:
         if self.text:
             condition &= _matching(self.text)
         for place in self.places:
-            condition &= _located_at(place.locations) | _matching(place.typed)
+            condition &= located_at(place.locations) | _matching(place.typed)
         for place in self.places_left_out:
-            condition &= ~_located_at(place.locations)
+            condition &= ~located_at(place.locations)
         if self.places_offered:
-            condition |= _located_at(self.places_offered)
+            condition |= located_at(self.places_offered)
         digits = reference_typed(self.typed)
         if digits is not None:
             condition |= Q(reference__startswith=digits)
@@ -214,6 +214,14 @@ def text_query(text: str, language: str) -> SearchQuery:
     return SearchQuery(head, config=config, search_type="websearch") & as_start
 
 
+def located_at(locations: Iterable[int] | models.QuerySet[Location]) -> Q:
+    """Vacancies whose duty station or another of whose locations is one of ``locations``
+    (keys, or a query of locations). Not correlated: PostgreSQL looks the links up once,
+    then checks each post against that set; no join, so no DISTINCT either."""
+    links = Vacancy.other_locations.through.objects.filter(location__in=locations)
+    return Q(primary_location__in=locations) | Q(pk__in=links.values("vacancy_id"))
+
+
 class _PlannedApart(Subquery):
     """A subquery PostgreSQL plans on its own: OFFSET 0 keeps it from being merged into the
     query around it (PostgreSQL 18 merges a table's subquery on its own key), where the
@@ -242,11 +250,6 @@ def _matching(text: str) -> Q:
 
 def _title_matching(text: str, language: str) -> Q:
     return Q(**{f"title_search_{language}": text_query(text, language)})
-
-
-def _located_at(locations: frozenset[int]) -> Q:
-    links = Vacancy.other_locations.through.objects.filter(location__in=locations)
-    return Q(primary_location__in=locations) | Q(pk__in=links.values("vacancy_id"))
 
 
 # Extracts are taken from the start of a notice (its summary and duties): reading a whole

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from .counting_cache import cached_counts
 from .facets import Option, facets
 from .filters import Deadline, VacancyFilter, deadline_q
-from .models import Location, Vacancy
+from .models import Location, Vacancy, in_country, offered_by
 from .search import (
     CandidateSearch,
     corrected,
@@ -145,9 +145,7 @@ def _suggested_search(vacancy_filter: VacancyFilter) -> str:
 # whether the board knows the value at all, and what to say when it does not.
 _NAMED_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "country": (
-        lambda name: Location.objects.filter(
-            Q(country__iexact=name) | Q(country_fr__iexact=name)
-        ).exists(),
+        lambda name: Location.objects.filter(in_country(name)).exists(),
         gettext_noop("no vacancy is in a country called “%(value)s”."),
     ),
     "location": (
@@ -155,11 +153,7 @@ _NAMED_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
         gettext_noop("there is no duty station number %(value)s."),
     ),
     "organisation": (
-        lambda name: (
-            Vacancy.objects.published()
-            .filter(Q(organisation_en=name) | Q(organisation_fr=name))
-            .exists()
-        ),
+        lambda name: Vacancy.objects.published().filter(offered_by(name)).exists(),
         gettext_noop("no vacancy is offered by an organisation called “%(value)s”."),
     ),
     "clearance": (
