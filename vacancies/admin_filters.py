@@ -1,4 +1,5 @@
-"""How HR editors narrow the list of vacancies in the admin: by grade range, by deadline."""
+"""How HR editors narrow the list of vacancies in the admin: by grade range, by deadline,
+by the warnings their notice gave."""
 
 from django.contrib import admin
 from django.utils import timezone
@@ -45,3 +46,21 @@ class DeadlineListFilter(admin.SimpleListFilter):
         if self.value() not in {choice.value for choice in _DEADLINES}:
             return queryset
         return queryset.filter(deadline_q(Deadline(self.value()), timezone.now()))
+
+
+class WarningsListFilter(admin.SimpleListFilter):
+    """Vacancies whose notice gave warnings at import (checks.py): what to look at before
+    publishing, until a corrected notice is imported."""
+
+    title = _("warnings to check")
+    parameter_name = "warnings"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Some to check")), ("no", _("None to check"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(warning_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(warning_count=0)
+        return queryset

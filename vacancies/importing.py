@@ -10,7 +10,6 @@ import multiprocessing
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial, reduce
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
+from . import display
 from .checks import consistency_warnings
-from .models import Location, Vacancy, place_name
+from .models import Location, Vacancy
 from .notices import Location as ParsedLocation
 from .notices import (
     Notice,
@@ -35,7 +35,7 @@ from .notices import (
     printable_name,
 )
 from .notices.errors import Message
-from .services import OnImport, vacancy_set_status
+from .services import IMPORTED_FROM, OnImport, vacancy_set_status
 
 
 class Outcome(enum.StrEnum):
@@ -69,6 +69,9 @@ class NoticePreview:
     existing: Vacancy | None
     changes: tuple[FieldChange, ...]
     warnings: tuple[str, ...]
+    # The notice's places as the location table names them (not saved when new).
+    duty_station: Location | None
+    other_locations: tuple[Location, ...]
 
     @property
     def unchanged(self) -> bool:
@@ -115,13 +118,11 @@ def vacancy_upsert_from_notice(
     """
     notice = read_notice(text)
     try:
-        result = _save(notice, source_name=source_name, on_import=on_import)
+        return _save(notice, source_name=source_name, on_import=on_import)
     except IntegrityError:
         # Another import created the same reference between our read and our write:
         # run again, now as an update.
-        result = _save(notice, source_name=source_name, on_import=on_import)
-    warnings = notice_warnings(notice, duty_station=result.vacancy.primary_location)
-    return ImportResult(result.vacancy, result.outcome, notice, warnings)
+        return _save(notice, source_name=source_name, on_import=on_import)
 
 
 def preview_notice(*, text: str) -> NoticePreview:
@@ -136,8 +137,10 @@ def preview_notice(*, text: str) -> NoticePreview:
         .filter(reference=notice.reference)
         .first()
     )
-    changes = () if existing is None else tuple(_changes(existing, notice))
-    return NoticePreview(notice, existing, changes, notice_warnings(notice))
+    places = _named_locations([notice.primary_location, *notice.other_locations])
+    changes = () if existing is None else tuple(_changes(existing, notice, places))
+    others = tuple(place for place in places[1:] if place is not None)
+    return NoticePreview(notice, existing, changes, notice_warnings(notice), places[0], others)
 
 
 def notice_warnings(notice: Notice, *, duty_station: Location | None = None) -> tuple[str, ...]:
@@ -208,11 +211,12 @@ def import_notice_files(
 @transaction.atomic
 def _save(notice: Notice, *, source_name: str, on_import: OnImport) -> ImportResult:
     digest = source_digest(notice.text)
+    warnings = notice_warnings(notice)
     vacancy = Vacancy.objects.select_for_update().filter(reference=notice.reference).first()
     if vacancy is not None and vacancy.source_sha256 == digest:
         if on_import is OnImport.PUBLISH:
-            vacancy_set_status(vacancy, Vacancy.Status.PUBLISHED, reason=_("Published"))
-        return ImportResult(vacancy, Outcome.UNCHANGED, notice)
+            vacancy_set_status(vacancy, Vacancy.Status.PUBLISHED, reason=gettext_noop("Published"))
+        return ImportResult(vacancy, Outcome.UNCHANGED, notice, warnings)
 
     outcome = Outcome.UPDATED
     if vacancy is None:
@@ -228,10 +232,11 @@ def _save(notice: Notice, *, source_name: str, on_import: OnImport) -> ImportRes
     vacancy.source_text = notice.text
     vacancy.source_sha256 = digest
     vacancy.source_name = printable_name(source_name)
+    vacancy.warning_count = len(warnings)
     locations = _locations([notice.primary_location, *notice.other_locations])
     vacancy.primary_location = locations[0]
     # simple-history keeps the reason in the version it records on save().
-    vacancy._change_reason = f"Imported from {vacancy.source_name}"[:100]  # type: ignore[attr-defined]
+    vacancy._change_reason = f"{IMPORTED_FROM}{vacancy.source_name}"[:100]  # type: ignore[attr-defined]
     vacancy.save()
     others = [location for location in locations[1:] if location is not None]
     if outcome == Outcome.CREATED:
@@ -242,7 +247,7 @@ def _save(notice: Notice, *, source_name: str, on_import: OnImport) -> ImportRes
         )
     else:
         vacancy.other_locations.set(others)
-    return ImportResult(vacancy, outcome, notice)
+    return ImportResult(vacancy, outcome, notice, warnings)
 
 
 def vacancy_fields_from_notice(notice: Notice) -> dict[str, Any]:
@@ -274,29 +279,41 @@ def vacancy_fields_from_notice(notice: Notice) -> dict[str, Any]:
     }
 
 
-def _changes(vacancy: Vacancy, notice: Notice) -> Iterator[FieldChange]:
-    """Each field the notice would change, old and new values as text."""
+def _changes(
+    vacancy: Vacancy, notice: Notice, places: list[Location | None]
+) -> Iterator[FieldChange]:
+    """Each field the notice would change, old and new values as the admin shows them."""
     for name, new in vacancy_fields_from_notice(notice).items():
         old = getattr(vacancy, name)
         if old != new:
             if name.startswith("sections_"):
-                old, new = _sections_change(old, new)
-            yield FieldChange(_label(name), _shown(old), _shown(new))
-    places = [notice.primary_location, *notice.other_locations]
-    new_places = [place_name(p.city, p.country, "", "", french=False) if p else "" for p in places]
-    old_places = [str(vacancy.primary_location or "")]
-    old_places += [str(location) for location in vacancy.other_locations.all()]
-    if new_places[0] != old_places[0]:
-        name = _label("primary_location")
-        yield FieldChange(name, old_places[0], new_places[0])
-    if sorted(new_places[1:]) != sorted(old_places[1:]):
-        name = _label("other_locations")
-        yield FieldChange(name, "; ".join(old_places[1:]), "; ".join(new_places[1:]))
+                yield FieldChange(_label(name), *_sections_change(old, new))
+            else:
+                yield FieldChange(
+                    _label(name), display.vacancy_value(name, old), display.vacancy_value(name, new)
+                )
+    old_places = [vacancy.primary_location, *vacancy.other_locations.all()]
+    if _place_key(old_places[0]) != _place_key(places[0]):
+        yield FieldChange(_label("primary_location"), _place(old_places[0]), _place(places[0]))
+    if sorted(map(_place_key, old_places[1:])) != sorted(map(_place_key, places[1:])):
+        yield FieldChange(
+            _label("other_locations"),
+            "; ".join(map(_place, old_places[1:])),
+            "; ".join(map(_place, places[1:])),
+        )
+
+
+def _place_key(location: Location | None) -> tuple[str, str]:
+    return (location.country, location.city) if location else ("", "")
+
+
+def _place(location: Location | None) -> str:
+    return location.name if location else ""
 
 
 def _label(name: str) -> str:
     """A vacancy field's name as editors read it."""
-    return str(getattr(Vacancy._meta.get_field(name), "verbose_name", name))
+    return capfirst(getattr(Vacancy._meta.get_field(name), "verbose_name", name))
 
 
 def _sections_change(old: list[dict[str, str]], new: list[dict[str, str]]) -> tuple[str, str]:
@@ -309,16 +326,6 @@ def _sections_change(old: list[dict[str, str]], new: list[dict[str, str]]) -> tu
     return "", _("New text in: %(sections)s") % {"sections": " · ".join(changed)}
 
 
-def _shown(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
-    return str(value)
-
-
 def _sections(sections: Iterable[Section]) -> list[dict[str, str]]:
     return [{"heading": section.heading, "text": section.text} for section in sections]
 
@@ -329,14 +336,7 @@ def _locations(parsed: list[ParsedLocation | None]) -> list[Location | None]:
     French names fill in where they are missing; names an editor corrected are kept.
     """
     wanted = [p for p in parsed if p is not None]
-    if not wanted:
-        return [None] * len(parsed)
-    stored = {
-        (location.country, location.city): location
-        for location in Location.objects.filter(
-            reduce(operator.or_, (Q(country=p.country, city=p.city) for p in wanted))
-        )
-    }
+    stored = _stored_locations(wanted)
     for place in wanted:
         location = stored.get((place.country, place.city))
         if location is None:
@@ -351,3 +351,31 @@ def _locations(parsed: list[ParsedLocation | None]) -> list[Location | None]:
             location.city_fr = location.city_fr or place.city_fr or ""
             location.save(update_fields=["country_fr", "city_fr"])
     return [stored[(p.country, p.city)] if p is not None else None for p in parsed]
+
+
+def _named_locations(parsed: list[ParsedLocation | None]) -> list[Location | None]:
+    """The stored locations of these places, in the order given, or for a place not stored
+    yet an unsaved one with the notice's names: nothing is written."""
+    stored = _stored_locations([p for p in parsed if p is not None])
+    return [
+        None
+        if place is None
+        else stored.get((place.country, place.city))
+        or Location(
+            country=place.country,
+            city=place.city,
+            country_fr=place.country_fr or "",
+            city_fr=place.city_fr or "",
+        )
+        for place in parsed
+    ]
+
+
+def _stored_locations(places: list[ParsedLocation]) -> dict[tuple[str, str], Location]:
+    """The stored locations of these places, by (country, city), in one query."""
+    if not places:
+        return {}
+    named = reduce(operator.or_, (Q(country=p.country, city=p.city) for p in places))
+    return {
+        (location.country, location.city): location for location in Location.objects.filter(named)
+    }

@@ -54,7 +54,7 @@ class Location(models.Model):
         verbose_name_plural = _("locations")
 
     def __str__(self):
-        return place_name(self.city, self.country, "", "", french=False)
+        return self.name  # in the admin, in the editor's language
 
     @property
     def name(self):
@@ -282,6 +282,8 @@ class Vacancy(models.Model):
     source_text = models.TextField(_("original notice text"))
     source_sha256 = models.CharField(_("SHA-256 of the original text"), max_length=64)
     source_name = models.CharField(_("imported from"), max_length=255, blank=True)
+    # What the imported notice gives editors to check (checks.py), counted for the admin.
+    warning_count = models.PositiveSmallIntegerField(_("warnings to check"), default=0)
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -317,12 +319,12 @@ class Vacancy(models.Model):
     objects = VacancyQuerySet.as_manager()
     # On the vacancies of a search's page (selectors.vacancy_list_page): why each matched.
     search_extract: str = ""
-    # Every version, whoever saved it and however: the admin's forms and actions and the
-    # importer all save through the model. The search vectors follow from the text. The
-    # original notice is the last one imported (its file is named in the change reason):
-    # copying its ~35 KB into every version would slow each import by a tenth, and
-    # restoring a version keeps it along with its digest.
-    history = HistoricalRecords(excluded_fields=[*SEARCH_VECTORS, "source_text", "source_sha256"])
+    # Every version, whoever saved it and however (admin, actions, importer). Not kept: what
+    # follows from the text, and the original notice, the last one imported (named in the
+    # change reason): copying its ~35 KB into every version would slow imports by a tenth.
+    history = HistoricalRecords(
+        excluded_fields=[*SEARCH_VECTORS, "source_text", "source_sha256", "warning_count"]
+    )
 
     class Meta:
         verbose_name = _("vacancy")
@@ -429,10 +431,9 @@ class Vacancy(models.Model):
 class ImportPreview(models.Model):
     """Notices an editor has read in the admin's import and not saved yet.
 
-    The texts stay here, on the server, between the preview and the editor's choice to
-    save them: what is saved is exactly what was shown, however large, and nothing of it
-    travels back and forth through the browser. A preview belongs to the editor who made it
-    and is deleted once saved, or a day later.
+    The texts stay on the server between the preview and the editor's choice: what is saved
+    is exactly what was shown, and none of it travels back through the browser. A preview
+    belongs to its editor and is deleted once saved, or a day later.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -26,6 +27,7 @@ from .search import (
     known_words,
     reference_typed,
 )
+from .services import IMPORTED_FROM
 
 PAGE_SIZE = 20
 
@@ -221,23 +223,48 @@ class DeskAttention:
     """What the HR desk's first page points editors to."""
 
     drafts: int  # imported or written, not yet published
+    with_warnings: int  # whose notice gives something to check (admin_filters.Warnings)
     closing_this_week: int  # published, closing within the week
-    recently_changed: list[Vacancy]  # the last imported or edited, newest first
+    recent_imports: list[RecentImport]  # newest first
+
+
+@dataclass(frozen=True)
+class RecentImport:
+    vacancy_id: int
+    reference: str
+    title: str
+    file_name: str
+    when: datetime
+    by: str  # the editor's user name; "" for the import_notices command
 
 
 def desk_attention() -> DeskAttention:
     week = deadline_q(Deadline.WEEK, timezone.now())
     counts = Vacancy.objects.aggregate(
         drafts=Count("pk", filter=Q(status=Vacancy.Status.DRAFT)),
+        with_warnings=Count("pk", filter=Q(warning_count__gt=0)),
         closing=Count("pk", filter=Q(status=Vacancy.Status.PUBLISHED) & week),
     )
-    recent = Vacancy.objects.order_by("-updated_at").only(
-        "reference", "title_en", "status", "updated_at"
-    )[:RECENTLY_CHANGED]
-    return DeskAttention(counts["drafts"], counts["closing"], list(recent))
+    versions = (
+        Vacancy.history.filter(history_change_reason__startswith=IMPORTED_FROM)
+        .select_related("history_user")
+        .order_by("-history_date")[:RECENT_IMPORTS]
+    )
+    imports = [
+        RecentImport(
+            version.id,
+            version.reference,
+            version.title_en,
+            version.history_change_reason.removeprefix(IMPORTED_FROM),
+            version.history_date,
+            version.history_user.get_username() if version.history_user else "",
+        )
+        for version in versions
+    ]
+    return DeskAttention(counts["drafts"], counts["with_warnings"], counts["closing"], imports)
 
 
-RECENTLY_CHANGED = 5
+RECENT_IMPORTS = 5
 
 
 def vacancy_named_by(query: QueryDict) -> Vacancy | None:

@@ -18,6 +18,14 @@ class OnImport(enum.StrEnum):
     PUBLISH = "publish"  # new or existing: published (the admin's "Save and publish")
 
 
+# Why each version was saved is kept in English (marked for translation where it is
+# written) and shown in the reader's language (display.change_reason). An import's reason
+# is this and the file's name: how the HR desk finds the recent imports. A restored
+# version's is this and the moment of the version restored (ISO 8601).
+IMPORTED_FROM = "Imported from "
+RESTORED = "Restored the version of "
+
+
 def vacancy_set_status(vacancy: Vacancy, status: str, *, reason: str) -> bool:
     """Give ``vacancy`` the ``status`` and save it, its history noting ``reason``; False,
     and nothing saved (no empty version), when it already had that status."""

@@ -4,11 +4,11 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, override
+from django.utils.translation import get_language, gettext, ngettext, override
 
+from .. import display
 from ..facets import Option
 from ..markup import notice_html
 from ..models import CLOSING_SOON
@@ -22,38 +22,13 @@ def notice_text(text):
     return mark_safe(notice_html(text))  # noqa: S308 (sanitised by nh3's allow-list)
 
 
-@register.filter
-def money(amount, currency=""):
-    """9784.44, 'EUR' -> '€9,784.44' in English, '9 784,44 €' in French."""
-    if amount is None:
-        return ""
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
-    number = number_format(amount, decimal_pos=2, force_grouping=True)
-    if get_language() == "fr":
-        return f"{number}\u00a0{symbol}".strip()
-    return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}".strip()
-
-
-# How candidates call the zones a site may read its notices in; any other zone is called by
-# the city of its name ('America/New_York': 'New York').
-_ZONE_NAMES = {"Europe/Brussels": gettext_lazy("Brussels")}
-
-
-@register.simple_tag
-def time_zone_name():
-    """The site's time zone as candidates call it: 'Brussels', 'Bruxelles'."""
-    zone = settings.TIME_ZONE
-    return _ZONE_NAMES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
-@register.filter
-def site_time(moment):
-    """A moment in the site's time zone, to the minute, with the zone named:
-    '17 March 2099, 00:59 CET'."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+# The values a vacancy shows, formatted as everywhere else (vacancies/display.py).
+register.filter("money", display.money)
+register.filter("per_period", display.per_period)
+register.filter("site_time", display.site_time)
+register.filter("risk_level", display.risk_level)
+register.filter("change_reason", display.change_reason)
+register.simple_tag(display.time_zone_name, name="time_zone_name")
 
 
 @register.filter
@@ -64,17 +39,6 @@ def datetime_attribute(moment):
     if moment is None:
         return ""
     return timezone.localtime(moment).isoformat(timespec="seconds")
-
-
-@register.filter
-def per_period(amount, period):
-    """'€9,784.44 per month', '… per year', '… per hour': the amount as the notice pays it."""
-    sentences = {
-        "monthly": gettext("%(amount)s per month"),
-        "yearly": gettext("%(amount)s per year"),
-        "hourly": gettext("%(amount)s per hour"),
-    }
-    return sentences.get(period, "%(amount)s") % {"amount": amount}
 
 
 @register.filter
@@ -99,16 +63,20 @@ def closes_soon(deadline):
 
 @register.simple_tag(takes_context=True)
 def language_versions(context):
-    """The current page in every language: (code, name, url, is_current)."""
+    """The current page in every language: (code, name, url, is_current).
+
+    A page outside the languages' addresses (the admin's preview of a vacancy's page) says
+    where its versions are in ``language_urls``.
+    """
     request = context["request"]
+    given = context.get("language_urls") or {}
     current = get_language()
     versions = []
     for code, name in settings.LANGUAGES:
         with override(code):
             local_name = gettext(name)
-        versions.append(
-            (code, local_name, translate_url(request.get_full_path(), code), code == current)
-        )
+        url = given.get(code) or translate_url(request.get_full_path(), code)
+        versions.append((code, local_name, url, code == current))
     return versions
 
 
