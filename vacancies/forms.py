@@ -12,10 +12,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .display import CURRENCIES, SALARY_PERIODS
 from .models import Vacancy
 from .notices import NOTICE_MAX_BYTES, NOTICE_SUFFIXES
 
-NOTICE_MAX_SIZE = "5 MB"  # NOTICE_MAX_BYTES, as editors read it
+# NOTICE_MAX_BYTES as editors read it, in their language: "5 MB", "5 Mo".
+NOTICE_MAX_SIZE = format_lazy(_("{megabytes} MB"), megabytes=NOTICE_MAX_BYTES // 1_000_000)
 # One import reads its files within a request: a batch larger than this is imported with
 # import_notices. Django itself refuses more than DATA_UPLOAD_MAX_NUMBER_FILES files.
 NOTICE_IMPORT_MAX_FILES = 20
@@ -125,16 +127,27 @@ EDITABLE_FIELDS = [
 ]
 
 
+# The values an editor picks from rather than types. A notice may give another, which is
+# offered too: saving the form never changes a value the editor did not touch.
+SCHEDULES = {"en": ("Full-time", "Part-time"), "fr": ("Temps plein", "Temps partiel")}
+_PICKED = {
+    "salary_currency": dict(zip(CURRENCIES, CURRENCIES, strict=True)),
+    "salary_period": SALARY_PERIODS,
+    "schedule_en": dict(zip(SCHEDULES["en"], SCHEDULES["en"], strict=True)),
+    "schedule_fr": dict(zip(SCHEDULES["fr"], SCHEDULES["fr"], strict=True)),
+}
+
+
 class VacancyAdminForm(forms.ModelForm):
     """The change form, which refuses to overwrite what someone else saved meanwhile."""
 
     sections_en = SectionsField(
-        label=_("sections (English)"),
+        label=_("Sections (English)"),
         required=False,
         help_text=_("Each section starts with a line “## Heading”."),
     )
     sections_fr = SectionsField(
-        label=_("sections (French)"),
+        label=_("Sections (French)"),
         required=False,
         help_text=_("Each section starts with a line “## Heading”."),
     )
@@ -147,6 +160,18 @@ class VacancyAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, labels in _PICKED.items():
+            current = getattr(self.instance, name, "")
+            choices = [("", "—"), *labels.items()]
+            if current and current not in labels:
+                choices.append((current, current))
+            self.fields[name] = forms.ChoiceField(
+                label=self.fields[name].label, choices=choices, required=False
+            )
+        for name, field in self.fields.items():
+            # Screen readers read each half in its own language.
+            if name.endswith(("_en", "_fr")):
+                field.widget.attrs["lang"] = name[-2:]
         if self.instance.pk:
             # From the database, not the instance: when restoring an old version the
             # instance carries that version's date.

@@ -41,10 +41,16 @@ def vacancy_list(request):
 
 def vacancy_detail(request, reference):
     vacancy = get_object_or_404(Vacancy.objects.published().for_detail(), reference=reference)
+    return vacancy_page(request, vacancy)
+
+
+def vacancy_page(request, vacancy, **context):
+    """A vacancy's public page; the admin's preview of a draft adds to its ``context``."""
+    apply_url = settings.APPLY_URL.format(reference=vacancy.reference)
     return render(
         request,
         "vacancies/vacancy_detail.html",
-        {"vacancy": vacancy, "apply_url": settings.APPLY_URL.format(reference=vacancy.reference)},
+        {"vacancy": vacancy, "apply_url": apply_url, **context},
     )
 
 
