@@ -53,7 +53,7 @@ values = st.one_of(
 PARAMETERS = [*VacancyFilter.base_filters, "page", "other_locations", "unknown"]
 ADMIN_PARAMETERS = ["q", "o", "p", "e", "status__exact", "grade_label", "risk_level__exact"]
 ADMIN_PARAMETERS += ["primary_location__id__exact", "deadline", "grades", "deadline__year"]
-ADMIN_PARAMETERS += ["organisation_en__exact", "_to_field"]
+ADMIN_PARAMETERS += ["organisation_en__exact", "_to_field", "warnings"]
 fuzzed = settings(
     max_examples=60,
     deadline=None,
@@ -147,6 +147,9 @@ def test_an_impossible_year_in_the_admin_list_shows_it_unfiltered(editor_browsin
         "/admin/vacancies/vacancy/{}/change/",
         "/admin/vacancies/vacancy/{}/history/",
         "/admin/vacancies/vacancy/1/history/{}/",
+        "/admin/vacancies/vacancy/{}/preview/en/",
+        "/admin/vacancies/vacancy/1/preview/{}/",
+        "/admin/vacancies/vacancy/{}/original/",
         "/admin/vacancies/location/{}/change/",
         "/admin/vacancies/placename/{}/change/",
     ],
