@@ -29,9 +29,7 @@ def _preview(client, language="en", **data):
 
 def _confirm(client, preview_html, choice="publish", language="en"):
     token = re.search(r'name="token" value="([^"]+)"', preview_html)[1]
-    return client.post(
-        IMPORT, {"token": token, "confirm": choice}, HTTP_ACCEPT_LANGUAGE=language
-    )
+    return client.post(IMPORT, {"token": token, "confirm": choice}, HTTP_ACCEPT_LANGUAGE=language)
 
 
 # ------------------------------------------------------------------ one way to show a value
@@ -73,9 +71,7 @@ def test_an_unknown_currency_or_period_is_written_as_given():
                 "(heure de Bruxelles)", "Sections (anglais)"]),
     ],
 )  # fmt: skip
-def test_the_import_preview_shows_values_as_candidates_read_them(
-    editor_client, language, expected
-):
+def test_the_import_preview_shows_values_as_candidates_read_them(editor_client, language, expected):
     html = _preview(editor_client, language, text=notice_text())
     for words in expected:
         assert words in html

@@ -112,9 +112,7 @@ def test_each_vacancy_counts_the_warnings_its_notice_gave_at_import(disagreeing)
     assert Vacancy.objects.filter(warning_count=0).count() == 4
 
 
-def test_the_desk_counts_and_lists_the_vacancies_with_warnings_to_check(
-    editor_client, disagreeing
-):
+def test_the_desk_counts_and_lists_the_vacancies_with_warnings_to_check(editor_client, disagreeing):
     with_warnings = sorted(
         Vacancy.objects.filter(warning_count__gt=0).values_list("reference", flat=True)
     )

@@ -18,6 +18,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from . import display
 from .admin_filters import DeadlineListFilter, GradeRangeListFilter, WarningsListFilter
 from .admin_import import NoticeImportViews, said
+from .admin_widgets import LabelledRowForm, NamedAutocompleteSelect
 from .forms import VACANCY_FIELDSETS, VACANCY_READ_ONLY_FIELDS, VacancyAdminForm
 from .importing import notice_warnings, read_notice
 from .models import Location, PlaceName, Vacancy
@@ -28,10 +29,13 @@ from .views import vacancy_page
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    # Edited on their own page: a list of unlabelled fields is no place to correct names.
     list_display = ["city", "country", "city_fr", "country_fr"]
+    list_editable = ["city_fr", "country_fr"]
     search_fields = ["city", "country", "city_fr", "country_fr"]
     ordering = ["country", "city"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=LabelledRowForm, **kwargs)
 
 
 @admin.register(PlaceName)
@@ -121,6 +125,14 @@ class VacancyAdmin(NoticeImportViews, SimpleHistoryAdmin):
             '<ul class="notice-warnings">{}</ul>',
             format_html_join("", "<li>{}</li>", ((warning,) for warning in warnings)),
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                NamedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_urls(self):
         def view(method, route, name):

@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .admin_widgets import AccessibleSplitDateTime
 from .display import CURRENCIES, SALARY_PERIODS
 from .models import Vacancy
 from .notices import NOTICE_MAX_BYTES, NOTICE_SUFFIXES
@@ -157,6 +158,12 @@ class VacancyAdminForm(forms.ModelForm):
     class Meta:
         model = Vacancy
         fields = EDITABLE_FIELDS
+        # Titles wrap in their box, so that a long one is read whole.
+        widgets = {
+            "deadline": AccessibleSplitDateTime(),
+            "title_en": forms.Textarea(attrs={"rows": 2, "class": "vacancy-title"}),
+            "title_fr": forms.Textarea(attrs={"rows": 2, "class": "vacancy-title"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,6 +183,12 @@ class VacancyAdminForm(forms.ModelForm):
             # From the database, not the instance: when restoring an old version the
             # instance carries that version's date.
             self.fields["loaded_version"].initial = _version(self.instance.pk)
+
+    def clean_title_en(self):
+        return _one_line(self.cleaned_data["title_en"])
+
+    def clean_title_fr(self):
+        return _one_line(self.cleaned_data["title_fr"])
 
     def clean(self):
         cleaned_data = super().clean()
@@ -203,6 +216,11 @@ class VacancyAdminForm(forms.ModelForm):
                     code="changed_meanwhile",
                 )
         return cleaned_data
+
+
+def _one_line(text: str) -> str:
+    """A title typed or pasted over several lines, as the one line it is."""
+    return " ".join(text.split())
 
 
 def _version(pk, *, lock=False) -> str:

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 NOTICES = Path(settings.BASE_DIR) / "fixtures" / "notices"
 
@@ -94,14 +94,14 @@ def phone_page(browser, locale):
 
 @pytest.fixture
 def axe_violations():
-    """axe_violations(page): the WCAG 2.1 A and AA violations that axe-core finds on the page.
+    """axe_violations(page): the WCAG 2.2 A and AA violations that axe-core finds on the page.
 
     Each one is a dict with the rule's id, impact, help text and nodes (CSS target, HTML
     snippet, what to fix), so that `assert axe_violations(page) == []` reads well on failure.
     """
 
     def run(page):
-        options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+        options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
         results = Axe().run(page, options=options)
         return [
             {
