@@ -47,6 +47,13 @@ class NamedAutocompleteSelect(AutocompleteSelect):
         attrs["data-placeholder"] = capfirst(self.field.verbose_name)
         return attrs
 
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value == "":
+            # HTML wants an empty choice named; Select2 shows its placeholder there.
+            option["attrs"]["label"] = capfirst(self.field.verbose_name)
+        return option
+
 
 class LabelledRowForm(forms.ModelForm):
     """A row of a list whose columns are edited in place (ModelAdmin.list_editable).
