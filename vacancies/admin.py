@@ -53,7 +53,6 @@ class VacancyAdmin(NoticeImportViews, SimpleHistoryAdmin):
         "grade_label",
         "primary_location",
         "closes",
-        "is_open",
         "status",
         "risk_level",
         "warnings",
@@ -103,10 +102,6 @@ class VacancyAdmin(NoticeImportViews, SimpleHistoryAdmin):
     @admin.display(boolean=True, description=gettext_lazy("demonstration"))
     def is_demonstration(self, vacancy):
         return vacancy.is_demonstration
-
-    @admin.display(boolean=True, description=gettext_lazy("open"))
-    def is_open(self, vacancy):
-        return vacancy.is_open
 
     @admin.display(description=gettext_lazy("original text"))
     def original_text(self, vacancy):
