@@ -126,16 +126,26 @@ def board_name(language: str | None) -> str:
     return _in_language(settings.BOARD_NAME, language)
 
 
+def organisation_name(language: str | None) -> str:
+    """The organisation's name in ``language``."""
+    return _in_language(settings.ORGANISATION_NAME, language)
+
+
+def logo_url() -> str:
+    """The logo's address: the one configured, or the static file's."""
+    logo = settings.ORGANISATION_LOGO
+    return logo if is_web_address(logo) else static(logo)
+
+
 def site_identity(request: HttpRequest) -> dict[str, SiteIdentity]:
     """Context processor: `identity`, with the names in the page's language."""
     language = get_language()
-    logo = settings.ORGANISATION_LOGO
     return {
         "identity": SiteIdentity(
             board_name=board_name(language),
-            organisation_name=_in_language(settings.ORGANISATION_NAME, language),
+            organisation_name=organisation_name(language),
             organisation_url=settings.ORGANISATION_URL,
-            logo_url=logo if is_web_address(logo) else static(logo),
+            logo_url=logo_url(),
             contact_email=settings.CONTACT_EMAIL,
         )
     }

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
     "vacancies",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "jobboard.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag from the content of any page that has none, and 304 Not Modified to a client
+    # that already has it (vacancies/freshness.py says when public pages change).
+    "django.middleware.http.ConditionalGetMiddleware",
     # After WhiteNoise: the policy is for pages, static files are answered before it.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

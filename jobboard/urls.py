@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
+
+from vacancies.freshness import public_briefly
+from vacancies.search_engines import SITEMAPS, robots_txt
 
 # What the board says about itself, linked from every page's footer.
 about_pages = [
@@ -24,6 +28,15 @@ about_pages = [
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Search engines: the sitemap's index, one sitemap per section (paged), robots.txt.
+    path("sitemap.xml", public_briefly(sitemaps.index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        public_briefly(sitemaps.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", public_briefly(robots_txt), name="robots"),
     *i18n_patterns(path("", include("vacancies.urls")), *about_pages),
 ]
 

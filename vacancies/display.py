@@ -108,3 +108,18 @@ def change_reason(reason: str) -> str:
             return reason  # written before reasons were kept in English
         return gettext("Restored the version of %(when)s") % {"when": site_time(moment)}
     return gettext(reason) if reason else ""
+
+
+def in_one_line(vacancy: Vacancy) -> str:
+    """'Reference 260066 · Grade G17 · Kyiv, Ukraine · Deadline: 3 March 2026, 00:59
+    (Brussels time)': what a reader of a feed or a calendar sees first."""
+    parts = [gettext("Reference %(reference)s") % {"reference": vacancy.reference}]
+    if vacancy.grade_label:
+        parts.append(gettext("Grade %(grade)s") % {"grade": vacancy.grade_label})
+    if vacancy.primary_location:
+        parts.append(vacancy.primary_location.name)
+    if vacancy.deadline:
+        parts.append(gettext("Deadline: %(moment)s") % {"moment": site_time(vacancy.deadline)})
+    elif vacancy.deadline_ongoing:
+        parts.append(gettext("Ongoing: applications are reviewed as they arrive"))
+    return " · ".join(parts)

@@ -162,7 +162,7 @@ LISTED_FIELDS = (
     "reference", "title_en", "title_fr", "organisation_en", "organisation_fr", "deadline",
     "deadline_ongoing", "grade_label", "grade_min", "grade_max", "clearance", "risk_level",
     "unaccompanied", "pending_budget_approval", "published_at", "primary_location",
-    "salary_amount", "salary_currency", "salary_period", "source_name",
+    "salary_amount", "salary_currency", "salary_period", "source_name", "updated_at",
 )  # fmt: skip
 SEARCH_VECTORS = ("search_en", "search_fr", "title_search_en", "title_search_fr")
 LISTING_INDEX = (

@@ -2,6 +2,8 @@ from django.urls import path, register_converter
 from django.utils.translation import pgettext_lazy
 
 from . import views
+from .feeds import VacancySearchFeed
+from .freshness import public_briefly
 from .models import REFERENCE_PATTERN
 
 
@@ -23,8 +25,20 @@ app_name = "vacancies"
 urlpatterns = [
     path("", views.vacancy_list, name="list"),
     path(
+        pgettext_lazy("URL path of the list's feed", "feed/"),
+        public_briefly(VacancySearchFeed()),
+        name="feed",
+    ),
+    path(
         pgettext_lazy("URL path of a vacancy", "vacancies/<reference:reference>/"),
         views.vacancy_detail,
         name="detail",
+    ),
+    path(
+        pgettext_lazy(
+            "URL path of a vacancy's deadline", "vacancies/<reference:reference>/deadline.ics"
+        ),
+        views.vacancy_deadline_calendar,
+        name="deadline_calendar",
     ),
 ]

@@ -80,6 +80,14 @@ def language_versions(context):
     return versions
 
 
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's own address, whole: each language and each search is a page of its own.
+    A page a view names otherwise (``canonical`` in its context) keeps that."""
+    request = context["request"]
+    return context.get("canonical") or request.build_absolute_uri(request.get_full_path())
+
+
 @register.simple_tag
 def lang_attribute(language):
     """lang="en" on content shown in another language than the page's."""
