@@ -271,7 +271,7 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client
 def test_a_client_that_has_the_page_already_is_told_it_has_not_changed(client, board, address):
     first = client.get(address)
     assert first.status_code == 200 and first["ETag"]
-    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=60"
     again = client.get(address, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
     if first.has_header("Last-Modified"):
@@ -288,6 +288,19 @@ def test_a_vacancy_page_changes_when_the_vacancy_is_saved(client, board):
     again = client.get("/en/vacancies/260066/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200 and b"Project Lead" in again.content
     assert again["ETag"] != first["ETag"]
+
+
+def test_renaming_a_place_changes_the_pages_of_the_vacancies_there(client, editor_client, board):
+    # Saved a minute ago: Last-Modified counts whole seconds.
+    Vacancy.objects.update(updated_at=timezone.now() - timedelta(minutes=1))
+    first = client.get("/fr/postes/260066/")
+    kyiv = board["260066"].primary_location
+    data = {"country": kyiv.country, "city": kyiv.city, "country_fr": "Ukraine", "city_fr": "Kyïv"}
+    editor_client.post(f"/admin/vacancies/location/{kyiv.pk}/change/", data)
+    for conditions in ({"HTTP_IF_NONE_MATCH": first["ETag"]},
+                       {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]}):  # fmt: skip
+        again = client.get("/fr/postes/260066/", **conditions)
+        assert again.status_code == 200 and "Kyïv, Ukraine" in again.content.decode()
 
 
 def test_the_english_and_french_pages_of_a_vacancy_are_versions_of_their_own(client, board):

@@ -23,7 +23,7 @@ from .forms import VACANCY_FIELDSETS, VACANCY_READ_ONLY_FIELDS, VacancyAdminForm
 from .importing import notice_warnings, read_notice
 from .models import Location, PlaceName, Vacancy
 from .notices import NoticeParseError
-from .services import RESTORED, vacancy_set_status
+from .services import RESTORED, location_renamed, vacancy_set_status
 from .views import vacancy_page
 
 
@@ -36,6 +36,11 @@ class LocationAdmin(admin.ModelAdmin):
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=LabelledRowForm, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            location_renamed(obj)
 
 
 @admin.register(PlaceName)

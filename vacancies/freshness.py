@@ -1,29 +1,27 @@
 """When a public page last changed, so that browsers, feed readers and shared caches can ask
 "has it changed?" (If-None-Match, If-Modified-Since) and be answered 304 Not Modified.
 
-A vacancy's page changes when the vacancy is saved, but also with time alone: "closes in 3
-days" turns into "closes in 2 days" at midnight, and the page says "Closed" once the deadline
-has passed. Both count as changes here. Lists, feeds, the sitemap and the API are compared by
-their content (django.middleware.http.ConditionalGetMiddleware), each with a Last-Modified
-from what it shows.
+Every public page's ETag is its content's (django.middleware.http.ConditionalGetMiddleware):
+always right, whatever changed it. Its Last-Modified comes from the data it shows. A
+vacancy's page changes when the vacancy is saved (or a place it names is renamed:
+services.py), and also with time alone: "closes in 3 days" turns into "closes in 2 days" at
+midnight, and the page says "Closed" once the deadline has passed.
 """
 
-import hashlib
 from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 
 from .models import Vacancy
 
-# How long a browser or a shared cache may keep a public page without asking again.
-PUBLIC_MAX_AGE = 60
+# How long a shared cache (a proxy, a CDN) may keep a public page without asking again.
+SHARED_MAX_AGE = 60
 
-
-# Public pages, which browsers and shared caches may keep for a minute without asking.
-public_briefly = cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+# Public pages: a shared cache keeps them a minute; a browser asks each time whether its copy
+# is still current (and is answered 304 when it is), so an editor's change shows at once.
+public_briefly = cache_control(public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
 
 
 def vacancy_last_modified(request: HttpRequest, reference: str, **kwargs) -> datetime | None:
@@ -32,15 +30,6 @@ def vacancy_last_modified(request: HttpRequest, reference: str, **kwargs) -> dat
     if not hasattr(request, "_vacancy_changed"):
         request._vacancy_changed = _changed(reference)  # type: ignore[attr-defined]
     return request._vacancy_changed  # type: ignore[attr-defined]
-
-
-def vacancy_etag(request: HttpRequest, reference: str, **kwargs) -> str | None:
-    """The version of the vacancy's page (or calendar) in the page's language."""
-    changed = vacancy_last_modified(request, reference)
-    if changed is None:
-        return None  # not found: the view says so
-    version = f"{request.path}|{get_language()}|{changed.isoformat()}"
-    return hashlib.sha256(version.encode()).hexdigest()[:32]
 
 
 def _changed(reference: str) -> datetime | None:

@@ -35,7 +35,7 @@ from .notices import (
     printable_name,
 )
 from .notices.errors import Message
-from .services import IMPORTED_FROM, OnImport, vacancy_set_status
+from .services import IMPORTED_FROM, OnImport, location_renamed, vacancy_set_status
 
 
 class Outcome(enum.StrEnum):
@@ -350,6 +350,7 @@ def _locations(parsed: list[ParsedLocation | None]) -> list[Location | None]:
             location.country_fr = location.country_fr or place.country_fr
             location.city_fr = location.city_fr or place.city_fr or ""
             location.save(update_fields=["country_fr", "city_fr"])
+            location_renamed(location)
     return [stored[(p.country, p.city)] if p is not None else None for p in parsed]
 
 

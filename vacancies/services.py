@@ -5,11 +5,16 @@ The rule on imports, in one place (``OnImport``): a new vacancy is published or 
 draft, as asked; an existing one keeps its status when its notice is imported again, so
 that a batch of corrected files never brings an archived vacancy back, unless the editor
 asks for it to be published (the admin's *Save and publish*).
+
+And what a vacancy's public page shows beyond the vacancy itself: the names of its places.
 """
 
 import enum
 
-from .models import Vacancy
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Location, Vacancy
 
 
 class OnImport(enum.StrEnum):
@@ -38,3 +43,11 @@ def vacancy_set_status(vacancy: Vacancy, status: str, *, reason: str) -> bool:
     vacancy._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
     vacancy.save()
     return True
+
+
+def location_renamed(location: Location) -> int:
+    """Mark the vacancies that name ``location`` as changed, now that it is called otherwise:
+    their pages say its name, and clients compare pages by when they last changed."""
+    named = Q(primary_location=location) | Q(other_locations=location)
+    changed = Vacancy.objects.filter(pk__in=Vacancy.objects.filter(named).values("pk"))
+    return changed.update(updated_at=timezone.now())

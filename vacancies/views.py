@@ -9,7 +9,7 @@ from .active_filters import active_filters
 from .calendar import deadline_calendar
 from .feeds import feed_address
 from .filters import Deadline
-from .freshness import public_briefly, vacancy_etag, vacancy_last_modified
+from .freshness import public_briefly, vacancy_last_modified
 from .models import Vacancy
 from .selectors import vacancy_list_page, vacancy_named_by
 from .structured_data import as_json_ld, job_posting, page_description
@@ -50,14 +50,14 @@ def vacancy_list(request):
 
 
 @public_briefly
-@condition(etag_func=vacancy_etag, last_modified_func=vacancy_last_modified)
+@condition(last_modified_func=vacancy_last_modified)
 def vacancy_detail(request, reference):
     vacancy = get_object_or_404(Vacancy.objects.published().for_detail(), reference=reference)
     return vacancy_page(request, vacancy)
 
 
 @public_briefly
-@condition(etag_func=vacancy_etag, last_modified_func=vacancy_last_modified)
+@condition(last_modified_func=vacancy_last_modified)
 def vacancy_deadline_calendar(request, reference):
     """The vacancy's deadline, to add to a calendar: a published vacancy with a deadline."""
     vacancy = get_object_or_404(
