@@ -7,7 +7,8 @@ A scratch database, ``jobboard_pages_bench``, is created on the configured serve
 touched. Each case (the list with no filter, each filter, search in each language, a
 vacancy's page) is requested through Django's test client in this process, so a figure is
 the time from the request entering Django to the rendered response, SQL and templates
-included, without network or web server. Pages render as in production (DEBUG off).
+included, without network or web server. Pages render as in production (DEBUG off). The
+JSON API (/api/v1/) is timed the same way, on its list and on a vacancy ("api" cases).
 
 Each list case is measured twice: "counted", with the cache emptied before every request,
 so that the counts are worked out in the database each time (the first visitor to ask for
@@ -141,6 +142,29 @@ def build_cases() -> tuple[list[Case], list[str]]:
         for language, query in list_cases
     ]
 
+    # The JSON API's list: the same selector as the page above, so about the same time and
+    # the same queries, without the template.
+    api_cases = [
+        ("en", {}),
+        ("fr", {"lang": "fr"}),
+        ("en", {"grade_min": 10, "grade_max": 18}),
+        ("en", {"country": "Belgium"}),
+        ("en", {"risk": "extreme", "deadline": "week"}),
+        ("en", {"sort": "recent"}),
+        ("en", {"page": 5}),
+        ("en", {"q": "security"}),
+        ("fr", {"q": "sécurité", "lang": "fr"}),
+    ]
+    cases += [
+        Case(
+            name="api list " + ("&".join(f"{k}={v}" for k, v in query.items()) or "(no filter)"),
+            language=language,
+            urls=[url(language, "api:vacancy_list", query)],
+            target=LIST_TARGET,
+        )
+        for language, query in api_cases
+    ]
+
     # A different vacancy for each request, as visitors spread over many.
     references = list(
         Vacancy.objects.published()
@@ -162,6 +186,14 @@ def build_cases() -> tuple[list[Case], list[str]]:
             )
     except NoReverseMatch:
         notes.append("Note: no vacancies:detail URL yet; the detail cases are skipped.")
+    cases.append(
+        Case(
+            name=f"api detail ({len(references)} vacancies in turn)",
+            language="en",
+            urls=[url("en", "api:vacancy_detail", reference=r) for r in references],
+            target=DETAIL_TARGET,
+        )
+    )
     return cases, notes
 
 

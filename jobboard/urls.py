@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
+from vacancies.api import api
 from vacancies.freshness import public_briefly
 from vacancies.search_engines import SITEMAPS, robots_txt
 
@@ -28,6 +29,7 @@ about_pages = [
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/", api.urls),
     # Search engines: the sitemap's index, one sitemap per section (paged), robots.txt.
     path("sitemap.xml", public_briefly(sitemaps.index), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
@@ -37,8 +39,13 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", public_briefly(robots_txt), name="robots"),
-    *i18n_patterns(path("", include("vacancies.urls")), *about_pages),
+    *i18n_patterns(
+        path("", include("vacancies.urls")), path("", include("vacancies.api_urls")), *about_pages
+    ),
 ]
 
 # A database that cannot be reached is a 503 page in the visitor's language (jobboard/errors.py).
 handler500 = "jobboard.errors.server_error"
+# JSON under /api/, the site's own pages elsewhere.
+handler400 = "vacancies.api.bad_request"
+handler404 = "vacancies.api.page_not_found"

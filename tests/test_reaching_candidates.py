@@ -312,3 +312,14 @@ def test_the_english_and_french_pages_of_a_vacancy_are_versions_of_their_own(cli
 def test_a_page_that_is_not_there_is_not_answered_not_modified(client, board):
     response = client.get("/en/vacancies/999999/", HTTP_IF_NONE_MATCH="*")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("address", ["/api/v1/vacancies/", "/api/v1/vacancies/260066/"])
+def test_the_api_answers_a_client_that_has_its_answer_already_not_modified(client, board, address):
+    first = client.get(address)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    assert client.get(address, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    since = client.get(address, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    assert since["Access-Control-Allow-Origin"] == "*"

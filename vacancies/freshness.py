@@ -39,9 +39,11 @@ def _changed(reference: str) -> datetime | None:
         .values_list("updated_at", "deadline")
         .first()
     )
-    if state is None:
-        return None
-    updated_at, deadline = state
+    return changed_at(*state) if state is not None else None
+
+
+def changed_at(updated_at: datetime, deadline: datetime | None) -> datetime:
+    """When what is shown of a vacancy last changed: saved, a new day, or its deadline."""
     now = timezone.now()
     moments = [updated_at, timezone.localtime(now).replace(hour=0, minute=0, second=0)]
     if deadline is not None and deadline <= now:

@@ -276,6 +276,7 @@ AXE_PAGES = {
         ("/en/vacancies/260063/", 200, "Head, Comprehensive Assistance Package Section"),
         ("/en/vacancies/260280/", 200, "Head, NSPO Secretariat"),
         ("/en/vacancies/999999/", 404, "Page not found"),
+        ("/en/api/", 200, "Vacancies API"),
     ],
     "fr": [
         ("/fr/", 200, "Postes vacants"),
@@ -285,6 +286,7 @@ AXE_PAGES = {
         ("/fr/postes/260063/", 200, "Chef de la Section CAP"),
         ("/fr/postes/260280/", 200, "Chef (Secrétariat de la NSPO)"),
         ("/fr/postes/999999/", 404, "Page introuvable"),
+        ("/fr/api/", 200, "API des postes vacants"),
     ],
 }
 
@@ -393,6 +395,16 @@ def test_the_detail_page_fits_a_phone(live_server, board, phone_page, screenshot
     _fits_the_screen(phone_page)
     if name:
         screenshot(phone_page, name, full_page=True, clip=TOP_OF_A_PHONE_PAGE)
+
+
+@pytest.mark.parametrize("url", ["/en/api/", "/fr/api/"])
+def test_the_api_page_fits_a_phone_without_axe_violations(
+    live_server, board, phone_page, axe_violations, url
+):
+    phone_page.goto(live_server.url + url)
+    expect(phone_page.locator("h1")).to_be_in_viewport()
+    _fits_the_screen(phone_page)
+    assert axe_violations(phone_page) == []
 
 
 @pytest.mark.parametrize("width", [320, 360])
