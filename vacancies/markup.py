@@ -7,6 +7,7 @@ links and autolinks), then cleaned by nh3 with an allow-list of elements, attrib
 schemes: whatever the text holds, no other element or attribute reaches the page.
 """
 
+import functools
 import re
 
 import nh3
@@ -59,6 +60,9 @@ def _allowed_attribute(element: str, attribute: str, value: str) -> str | None:
     return value if attribute in ALLOWED_ATTRIBUTES.get(element, ()) else None
 
 
+# A vacancy's page shows each section's HTML, and its JobPosting (structured_data.py) and
+# description repeat it: made once per text, and kept for the pages asked for most.
+@functools.lru_cache(maxsize=512)
 def notice_html(text: str) -> str:
     """Safe HTML for a notice's text: paragraphs, lists, emphasis and links only."""
     html = _MARKDOWN.render(text or "")

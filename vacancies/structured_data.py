@@ -19,10 +19,10 @@ from .models import Vacancy
 
 EMPLOYMENT_TYPES = {"full-time": "FULL_TIME", "part-time": "PART_TIME"}
 SALARY_UNITS = {"monthly": "MONTH", "yearly": "YEAR", "hourly": "HOUR"}
-# Who may apply, as notices say it: "applications from nationals of NATO member countries".
+# Who may apply, as notices say it: "applications from nationals of NATO member countries";
+# the whole sentence around it is taken.
 _WHO_MAY_APPLY = re.compile(
-    r"[^.\n]*\b(?:applications from nationals of|candidatures de ressortissant)[^.\n]*\.",
-    re.IGNORECASE,
+    r"applications from nationals of|candidatures de ressortissant", re.IGNORECASE
 )
 DESCRIPTION_LENGTH = 160
 
@@ -118,7 +118,11 @@ def _salary(amount: Decimal, vacancy: Vacancy) -> dict[str, Any]:
 
 def _who_may_apply(vacancy: Vacancy) -> str:
     for section in vacancy.sections:
-        found = _WHO_MAY_APPLY.search(section["text"])
+        text = section["text"]
+        found = _WHO_MAY_APPLY.search(text)
         if found:
-            return " ".join(found[0].split())
+            start = max(text.rfind(".", 0, found.start()), text.rfind("\n", 0, found.start()))
+            ends = [text.find(mark, found.end()) for mark in (".", "\n")]
+            end = min([end for end in ends if end >= 0], default=len(text))
+            return " ".join(text[start + 1 : end + 1].split())
     return ""
