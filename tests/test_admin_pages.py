@@ -15,7 +15,7 @@ from django.utils import translation
 from test_admin import PROJECT_MANAGER, change_form, imported, notice_text
 
 from vacancies import display
-from vacancies.models import ImportPreview, Vacancy
+from vacancies.models import ImportPreview, Location, Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +295,24 @@ def test_the_history_says_why_each_version_was_saved_in_the_editors_language(edi
     assert "Importé depuis 001.txt" in french and "Modifié dans l’administration" in french
     english = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Imported from 001.txt" in english and "Changed in the admin" in english
+
+
+def test_the_history_names_the_places_a_change_moved_a_vacancy_to(editor_client):
+    vacancy = imported()
+    brussels = Location.objects.get(city="Brussels")
+    data = change_form(editor_client, vacancy, primary_location=str(brussels.pk))
+    data["other_locations"] = []
+    editor_client.post(reverse("admin:vacancies_vacancy_change", args=[vacancy.pk]), data)
+    url = reverse("admin:vacancies_vacancy_history", args=[vacancy.pk])
+    french = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert re.search(r"Kiev, Ukraine\s*&nbsp;&rarr;&nbsp;&nbsp;Bruxelles, Belgique", french)
+
+
+def test_a_title_pasted_over_several_lines_is_saved_as_one(editor_client):
+    vacancy = imported()
+    data = change_form(
+        editor_client, vacancy, title_en="Project\r\n  Lead ", title_fr="Chef\nde projet"
+    )
+    editor_client.post(reverse("admin:vacancies_vacancy_change", args=[vacancy.pk]), data)
+    vacancy.refresh_from_db()
+    assert (vacancy.title_en, vacancy.title_fr) == ("Project Lead", "Chef de projet")

@@ -118,7 +118,6 @@ def test_the_deadline_goes_into_a_calendar_in_brussels_time_with_a_reminder(
     assert str(event["SUMMARY"]) == summary
     start = event.decoded("DTSTART")
     assert start == board["260066"].deadline.replace(microsecond=0)
-    assert start.tzinfo.key == "Europe/Brussels" if isinstance(start.tzinfo, ZoneInfo) else True
     assert b"DTSTART;TZID=Europe/Brussels:" in response.content
     assert str(event["URL"]).endswith(("/en/vacancies/260066/", "/fr/postes/260066/"))
     assert "260066" in str(event["DESCRIPTION"])

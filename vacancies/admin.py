@@ -262,22 +262,13 @@ class VacancyAdmin(NoticeImportViews, SimpleHistoryAdmin):
 
 class _VersionChanges(HistoricalRecordContextHelper):
     """What changed between two versions, each value shown as everywhere in the admin
-    (vacancies/display.py), places by name, a dash for nothing."""
+    (vacancies/display.py), the duty station by name, a dash for nothing."""
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
-        if change.field in ("primary_location", "other_locations"):
-            value = _place_names(value if isinstance(value, list) else [value])
-        shown = display.vacancy_value(change.field, value)
-        return shown or "—"
-
-
-def _place_names(places: list) -> str:
-    """Locations, or their keys as the history gives them, by name."""
-    keys = [place for place in places if place is not None and not isinstance(place, Location)]
-    stored = Location.objects.in_bulk(keys) if keys else {}
-    named = [stored.get(place, place) for place in places if place is not None]
-    return "; ".join(place.name for place in named if isinstance(place, Location))
+        if isinstance(value, Location):
+            value = value.name
+        return display.vacancy_value(change.field, value) or "—"
 
 
 def _is_key(value) -> bool:

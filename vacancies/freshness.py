@@ -25,27 +25,23 @@ public_briefly = cache_control(public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
 
 
 def vacancy_last_modified(request: HttpRequest, reference: str, **kwargs) -> datetime | None:
-    """The last time the vacancy's page changed: saved, a new day, or the deadline passed;
-    read once per request."""
-    if not hasattr(request, "_vacancy_changed"):
-        request._vacancy_changed = _changed(reference)  # type: ignore[attr-defined]
-    return request._vacancy_changed  # type: ignore[attr-defined]
-
-
-def _changed(reference: str) -> datetime | None:
+    """When the vacancy's page last changed: saved, a new day, or its deadline passed."""
     state = (
         Vacancy.objects.published()
         .filter(reference=reference)
         .values_list("updated_at", "deadline")
         .first()
     )
-    return changed_at(*state) if state is not None else None
+    return changed_at(*state) if state is not None else None  # None: the view says 404
 
 
 def changed_at(updated_at: datetime, deadline: datetime | None) -> datetime:
     """When what is shown of a vacancy last changed: saved, a new day, or its deadline."""
     now = timezone.now()
-    moments = [updated_at, timezone.localtime(now).replace(hour=0, minute=0, second=0)]
+    moments = [
+        updated_at,
+        timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0),
+    ]
     if deadline is not None and deadline <= now:
         moments.append(deadline)
     return max(moments)
