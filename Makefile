@@ -21,6 +21,7 @@ run: $(INSTALLED) $(TRANSLATIONS)
 	$(MANAGE) import_notices fixtures/notices
 	$(MANAGE) generate_vacancies --if-none-open --count 300 --seed 2026
 	@echo "HR editors: create an account with: $(MANAGE) create_hr_editor USERNAME"
+	@echo "E-mails (alert confirmations) are printed here, not sent; send the alerts due with: DJANGO_DEBUG=1 $(MANAGE) send_alerts"
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # The production server (README, "Production"): needs DJANGO_SECRET_KEY and ALLOWED_HOSTS.

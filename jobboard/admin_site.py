@@ -29,7 +29,13 @@ class HRDesk(admin.AdminSite):
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> TemplateResponse:
-        from vacancies.selectors import desk_attention  # the app is loaded after the site
+        # The apps are loaded after the site.
+        from alerts.selectors import alert_statistics
+        from vacancies.selectors import desk_attention
 
-        extra = {"attention": desk_attention(), **(extra_context or {})}
+        extra = {
+            "attention": desk_attention(),
+            "alerts": alert_statistics(),
+            **(extra_context or {}),
+        }
         return super().index(request, extra)

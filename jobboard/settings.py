@@ -18,7 +18,13 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from jobboard.environment import env_flag, env_int, env_list
+from jobboard.environment import (
+    MAIL_TIMEOUT_SECONDS,
+    email_settings,
+    env_flag,
+    env_int,
+    env_list,
+)
 from jobboard.identity import (
     env_email,
     env_logo,
@@ -60,6 +66,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "vacancies",
+    "alerts",
     "csp",
     "axes",
 ]
@@ -266,6 +273,28 @@ CONTACT_EMAIL = env_email("CONTACT_EMAIL", "recruitment@example.org")
 if is_web_address(ORGANISATION_LOGO):
     # A logo served by another site: pages may show images from there, and only there.
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(web_origin(ORGANISATION_LOGO))
+
+# E-mail (alerts/): EMAIL_URL says how mail leaves (jobboard/environment.py email_settings):
+# smtp://user:password@host:587?tls=1 in production, the local server's port 25 when unset;
+# `make run` prints mails in the console; tests keep them in memory. SITE_URL is the address
+# the links in mails start with.
+EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25")
+_mail = email_settings(EMAIL_URL, base_dir=BASE_DIR)
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _mail.get("EMAIL_FILE_PATH")
+EMAIL_HOST = _mail.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _mail.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _mail.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _mail.get("EMAIL_TIMEOUT", MAIL_TIMEOUT_SECONDS)
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", CONTACT_EMAIL)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env_web_address("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+# No mail bombing through the alerts' form (alerts/limits.py).
+ALERT_MAILS_PER_ADDRESS_PER_DAY = env_int("ALERT_MAILS_PER_ADDRESS_PER_DAY", 3)
+ALERT_REQUESTS_PER_CLIENT_PER_HOUR = env_int("ALERT_REQUESTS_PER_CLIENT_PER_HOUR", 10)
 
 # Static files, served by WhiteNoise; production needs `manage.py collectstatic`.
 STATIC_URL = "static/"

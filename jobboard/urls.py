@@ -40,7 +40,10 @@ urlpatterns = [
     ),
     path("robots.txt", public_briefly(robots_txt), name="robots"),
     *i18n_patterns(
-        path("", include("vacancies.urls")), path("", include("vacancies.api_urls")), *about_pages
+        path("", include("vacancies.urls")),
+        path("", include("vacancies.api_urls")),
+        path("", include("alerts.urls")),
+        *about_pages,
     ),
 ]
 

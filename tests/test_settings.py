@@ -19,12 +19,15 @@ PRODUCTION = {
     "ADMIN_URL": None,
     "AXES_FAILURE_LIMIT": None,
     "AXES_COOLOFF_MINUTES": None,
+    "SITE_URL": None,
+    "EMAIL_URL": None,
 }
 # ... and what it needs to serve.
 SERVING = {
     **PRODUCTION,
     "DJANGO_SECRET_KEY": get_random_secret_key(),
     "ALLOWED_HOSTS": "jobs.example.org",
+    "SITE_URL": "https://jobs.example.org",
 }
 
 PRINT_DATABASE = (
@@ -321,3 +324,13 @@ def test_development_and_tests_speak_plain_http(client):
     assert response.status_code == 200
     assert "Strict-Transport-Security" not in response
     assert not response.cookies["csrftoken"]["secure"]
+
+
+def test_the_deploy_check_asks_for_the_sites_address_that_mails_link_to(manage):
+    result = manage("check", "--deploy", env={**SERVING, "SITE_URL": None})
+    assert result.returncode != 0
+    assert "alerts.E001" in result.stderr and "SITE_URL is not set" in result.stderr
+    plain = manage("check", "--deploy", env={**SERVING, "SITE_URL": "http://jobs.example.org"})
+    assert "alerts.W001" in plain.stderr  # mail programs unsubscribe by https only
+    fixed = manage("check", "--deploy", env={**SERVING, "SITE_URL": "https://jobs.example.org"})
+    assert "alerts.E001" not in fixed.stderr and "alerts.W001" not in fixed.stderr

@@ -99,6 +99,18 @@ def vacancy_list_page(query: QueryDict, *, language: str | None = None) -> Vacan
     )
 
 
+def vacancies_published_since(
+    query: QueryDict, *, since: datetime, language: str, now: datetime | None = None
+) -> list[Vacancy]:
+    """The published vacancies first published at or after ``since`` that the list's search
+    ``query`` finds, newest first: what an e-mail alert tells of (alerts/sending.py)."""
+    recent = Vacancy.objects.published().filter(published_at__gte=since)
+    vacancy_filter = VacancyFilter(query, queryset=recent, language=language, now=now)
+    vacancy_filter.is_valid()
+    found = vacancy_filter.qs.for_listing().order_by("-published_at", "reference")
+    return list(found)
+
+
 def _found(vacancy_filter: VacancyFilter, keys: list[int]) -> list[Vacancy]:
     """A search's page, by key and still published (the keys may come from the cache), each
     vacancy with an extract showing why it matched (``search_extract``).
