@@ -9,7 +9,6 @@ import time
 
 from django import forms
 from django.core import signing
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from .models import SEARCH_LENGTH, Subscription
@@ -29,7 +28,6 @@ class AlertForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         max_length=254,
-        validators=[validate_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     frequency = forms.ChoiceField(

@@ -6,6 +6,7 @@ Every link is absolute, on SITE_URL. Every header value is made of one line: a s
 with line breaks cannot add headers to a mail.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,9 +54,14 @@ def subscription_of_address_link(signed: str) -> int | None:
         return None
 
 
+# Line breaks and other spaces that could end a header; a no-break space stays (French puts
+# one before a colon).
+_LINE_BREAKS = re.compile(r"[ \t\r\n\f\v\x1c-\x1f\x85\u2028\u2029]+")
+
+
 def one_line(text: str, length: int = SUBJECT_LENGTH) -> str:
     """``text`` on one line, cut to ``length`` characters: what a header may hold."""
-    line = " ".join(text.split())
+    line = _LINE_BREAKS.sub(" ", text).strip()
     return line if len(line) <= length else line[: length - 1].rstrip() + "…"
 
 
