@@ -9,6 +9,7 @@ with line breaks cannot add headers to a mail.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core import signing
@@ -165,6 +166,8 @@ def _message(
             gettext("%(board)s: %(subject)s") % {"board": context["board"], "subject": subject}
         ),
         body=render_to_string(f"{template}.txt", context),
+        # The board's name beside the address, so that inboxes show who writes.
+        from_email=formataddr((context["board"], settings.DEFAULT_FROM_EMAIL)),
         to=[subscription.email],
         headers={
             # RFC 3834: sent by a program, so that no one's holiday reply answers it.

@@ -62,6 +62,8 @@ class AlertRun:
     paused: int = 0  # subscriptions paused by this run after repeated refusals
     unconfirmed_deleted: int = 0
     refusals: list[str] = field(default_factory=list)  # the server's words, for the log
+    # Alerts whose mail failed in a way that may have reached the server: kept as sent.
+    uncertain: list[int] = field(default_factory=list)
 
 
 def send_alerts(
@@ -83,7 +85,7 @@ def send_alerts(
         raise MailServerUnavailable(_reason(error)) from error
     try:
         for subscriptions in _due_batches(now, batch):
-            found = _new_for(subscriptions, now)
+            found = _found_for(subscriptions, now)
             _nothing_new(
                 [subscription for subscription in subscriptions if not found[subscription.pk]],
                 now,
@@ -110,10 +112,9 @@ def _due_batches(now: datetime, size: int) -> Iterator[list[Subscription]]:
         yield list(Subscription.objects.filter(pk__in=chunk).order_by("pk"))
 
 
-def _new_for(subscriptions: list[Subscription], now: datetime) -> dict[int, list[Vacancy]]:
+def _found_for(subscriptions: list[Subscription], now: datetime) -> dict[int, list[Vacancy]]:
     """The vacancies each subscription's search finds among those published since it could
-    last hear of them, less those it was sent: one query per search and language, and one
-    for what was sent, for the whole batch."""
+    last hear of them (sent or not): one query per search and language for the batch."""
     groups: dict[tuple[str, str], list[Subscription]] = defaultdict(list)
     for subscription in subscriptions:
         groups[subscription.search, subscription.language].append(subscription)
@@ -131,16 +132,7 @@ def _new_for(subscriptions: list[Subscription], now: datetime) -> dict[int, list
                 for vacancy in vacancies
                 if vacancy.published_at is not None and vacancy.published_at >= own_since
             ]
-    sent = set(
-        Delivery.objects.filter(
-            subscription__in=subscriptions,
-            vacancy__in={vacancy.pk for vacancies in found.values() for vacancy in vacancies},
-        ).values_list("subscription_id", "vacancy_id")
-    )
-    return {
-        key: [vacancy for vacancy in vacancies if (key, vacancy.pk) not in sent]
-        for key, vacancies in found.items()
-    }
+    return found
 
 
 def _looks_back_to(subscription: Subscription, now: datetime) -> datetime:
@@ -160,14 +152,18 @@ def _nothing_new(subscriptions: list[Subscription], now: datetime, run: AlertRun
 
 def _send_one(
     subscription: Subscription,
-    vacancies: list[Vacancy],
+    found: list[Vacancy],
     now: datetime,
     connection: BaseEmailBackend,
     entries: "_EntryMaker",
     run: AlertRun,
 ) -> None:
-    if not _decide(subscription, vacancies, now):
+    vacancies = _decide(subscription, found, now)
+    if vacancies is None:
         return  # another run holds it, or has just sent it
+    if not vacancies:
+        run.nothing_new += 1  # all it finds was sent before
+        return
     listed = vacancies[:LISTED]
     with translation.override(subscription.language):
         message = alert_message(
@@ -185,8 +181,13 @@ def _send_one(
         run.refusals.append(f"{subscription.pk}: {_reason(refusal)}")
         return
     except (smtplib.SMTPException, OSError) as error:
-        # The server itself: unreachable, gone, or refusing our sender or credentials.
-        _undo(subscription, vacancies, now, permanent=False, run=run)
+        # The server itself: unreachable, gone, or refusing our sender or credentials. A
+        # mail it may have taken stays recorded: lost, perhaps, but never sent twice.
+        if _may_have_left(connection):
+            run.uncertain.append(subscription.pk)
+            logger.warning("alert %s may not have been sent: %s", subscription.pk, error)
+        else:
+            _undo(subscription, vacancies, now, permanent=False, run=run)
         raise MailServerUnavailable(_reason(error)) from error
     run.mails_sent += 1
     run.vacancies_mailed += len(vacancies)
@@ -194,9 +195,19 @@ def _send_one(
         Subscription.objects.filter(pk=subscription.pk).update(failures=0)
 
 
-def _decide(subscription: Subscription, vacancies: list[Vacancy], now: datetime) -> bool:
-    """Take the subscription and record ``vacancies`` as mailed to it, in one transaction;
-    False when another run holds it, or has taken it since it was read."""
+def _may_have_left(connection: BaseEmailBackend) -> bool:
+    """Whether the server may hold the message that failed: unless the backend knows it
+    does not (jobboard/mail.py), it may."""
+    may_have_taken_last = getattr(connection, "may_have_taken_last", None)
+    return may_have_taken_last() if may_have_taken_last is not None else True
+
+
+def _decide(
+    subscription: Subscription, found: list[Vacancy], now: datetime
+) -> list[Vacancy] | None:
+    """Take the subscription, and record the vacancies ``found`` that it was never sent as
+    mailed to it, in one transaction: those are its mail's. None when another run holds it,
+    or has taken it since it was read."""
     with transaction.atomic():
         taken = (
             Subscription.objects.due(now + EARLY)
@@ -205,15 +216,21 @@ def _decide(subscription: Subscription, vacancies: list[Vacancy], now: datetime)
             .values_list("pk", flat=True)
         )
         if not taken:
-            return False
+            return None
+        sent = set(
+            Delivery.objects.filter(subscription=subscription, vacancy__in=found).values_list(
+                "vacancy_id", flat=True
+            )
+        )
+        new = [vacancy for vacancy in found if vacancy.pk not in sent]
         Delivery.objects.bulk_create(
-            Delivery(subscription=subscription, vacancy=vacancy, sent_at=now)
-            for vacancy in vacancies
+            Delivery(subscription=subscription, vacancy=vacancy, sent_at=now) for vacancy in new
         )
-        Subscription.objects.filter(pk=subscription.pk).update(
-            next_alert_at=now + subscription.period, last_alert_at=now
-        )
-    return True
+        changes = {"next_alert_at": now + subscription.period}
+        if new:
+            changes["last_alert_at"] = now
+        Subscription.objects.filter(pk=subscription.pk).update(**changes)
+    return new
 
 
 def _undo(

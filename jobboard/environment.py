@@ -40,8 +40,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # EMAIL_URL's schemes: how mail leaves (alerts/). smtp is plain unless ?tls=1 (STARTTLS, as on
 # port 587) or ?ssl=1 (TLS from the start, as on port 465, also written smtps://).
 _MAIL_BACKENDS = {
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    # Django's, knowing whether a failed message may still have left (jobboard/mail.py).
+    "smtp": "jobboard.mail.EmailBackend",
+    "smtps": "jobboard.mail.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 from django.core import mail
@@ -66,6 +67,11 @@ def test_asking_sends_a_confirmation_in_the_pages_language_and_nothing_else(clie
     assert response["Location"] == "/fr/alertes/demandee/"
     (message,) = mail.outbox
     assert message.to == ["ana@example.org"]
+    parsed = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    assert (
+        str(parsed["From"])
+        == "Offres d’emploi du Secrétariat international <recruitment@example.org>"
+    )
     assert "Grades 15 à 18" in message.subject
     assert "/fr/alertes/" in message.body
     html, kind = message.alternatives[0]

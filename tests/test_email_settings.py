@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jobboard.environment import email_settings
 
 BASE = Path("/srv/board")
-SMTP = "django.core.mail.backends.smtp.EmailBackend"
+SMTP = "jobboard.mail.EmailBackend"
 
 ACCEPTED = [
     ("smtp://alerts:s%40cret@mail.example.org:587?tls=1",
@@ -66,4 +66,4 @@ def test_any_value_is_understood_or_refused_with_a_message(url):
     except ImproperlyConfigured as refusal:
         assert "EMAIL_URL" in str(refusal)
     else:
-        assert settings["EMAIL_BACKEND"].startswith("django.core.mail.backends.")
+        assert settings["EMAIL_BACKEND"].rsplit(".", 1)[-1] == "EmailBackend"
