@@ -2,26 +2,30 @@
 vacancies published since it last was that its search finds.
 
 Exactly once, or rather at most once: for each subscription, which vacancies to mail is
-decided and recorded (a Delivery per vacancy) in one short transaction that holds the
-subscription's row, taken with SKIP LOCKED so that two runs at the same time share the work
-instead of waiting for each other; the mail leaves after that transaction commits. A run
-killed at any moment has recorded only mails decided, and a second run finds them recorded.
-A mail the server refuses is unrecorded at once, so the next run tries it again; refused for
-good FAILURES_BEFORE_PAUSE times in a row, the subscription is paused. The one mail that can
-be lost is the one being handed to the server at the moment the run is killed.
+decided and recorded (a Delivery per vacancy) by one statement that takes the subscription's
+row with SKIP LOCKED, so that two runs at the same time share the work instead of waiting
+for each other; the mail leaves after that statement commits. A run killed at any moment has
+recorded only mails decided, and a second run finds them recorded. A mail the server
+refuses, or that certainly did not reach it, is unrecorded at once, so the next run tries
+it again; refused for good FAILURES_BEFORE_PAUSE times in a row, the subscription is paused.
+The one mail that can be lost is the one being handed to the server when the run is killed
+or the connection is lost.
+
+Each search is searched once a run, whatever the number of its followers, and its words are
+matched among the vacancies published in the last LOOK_BACK only.
 """
 
 import logging
 import smtplib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timedelta
 from itertools import islice
 
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -78,14 +82,14 @@ def send_alerts(
     run = AlertRun()
     run.unconfirmed_deleted = delete_expired_requests(now)
     connection = connection or get_connection()
-    entries = _EntryMaker()
+    entries = _RunMemo(now)
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:
         raise MailServerUnavailable(_reason(error)) from error
     try:
         for subscriptions in _due_batches(now, batch):
-            found = _found_for(subscriptions, now)
+            found = {subscription.pk: entries.found(subscription) for subscription in subscriptions}
             _nothing_new(
                 [subscription for subscription in subscriptions if not found[subscription.pk]],
                 now,
@@ -112,29 +116,6 @@ def _due_batches(now: datetime, size: int) -> Iterator[list[Subscription]]:
         yield list(Subscription.objects.filter(pk__in=chunk).order_by("pk"))
 
 
-def _found_for(subscriptions: list[Subscription], now: datetime) -> dict[int, list[Vacancy]]:
-    """The vacancies each subscription's search finds among those published since it could
-    last hear of them (sent or not): one query per search and language for the batch."""
-    groups: dict[tuple[str, str], list[Subscription]] = defaultdict(list)
-    for subscription in subscriptions:
-        groups[subscription.search, subscription.language].append(subscription)
-    found: dict[int, list[Vacancy]] = {}
-    for (search, language), followers in groups.items():
-        since = min(_looks_back_to(subscription, now) for subscription in followers)
-        with translation.override(language):
-            vacancies = vacancies_published_since(
-                search_query(search), since=since, language=language, now=now
-            )
-        for subscription in followers:
-            own_since = _looks_back_to(subscription, now)
-            found[subscription.pk] = [
-                vacancy
-                for vacancy in vacancies
-                if vacancy.published_at is not None and vacancy.published_at >= own_since
-            ]
-    return found
-
-
 def _looks_back_to(subscription: Subscription, now: datetime) -> datetime:
     assert subscription.confirmed_at is not None  # only confirmed subscriptions are due
     return max(subscription.confirmed_at, now - LOOK_BACK)
@@ -155,7 +136,7 @@ def _send_one(
     found: list[Vacancy],
     now: datetime,
     connection: BaseEmailBackend,
-    entries: "_EntryMaker",
+    entries: "_RunMemo",
     run: AlertRun,
 ) -> None:
     vacancies = _decide(subscription, found, now)
@@ -202,35 +183,52 @@ def _may_have_left(connection: BaseEmailBackend) -> bool:
     return may_have_taken_last() if may_have_taken_last is not None else True
 
 
+# Takes the subscription if it is still due and no other run holds it (SKIP LOCKED), records
+# as mailed to it the vacancies found that it was never sent (the unique constraint leaves
+# the others out), and moves its next alert on: one statement, committed before the mail
+# leaves. Its row: whether the subscription was taken, and the vacancies recorded.
+_DECIDE = """
+WITH taken AS (
+    SELECT id FROM alerts_subscription
+    WHERE id = %(subscription)s AND confirmed_at IS NOT NULL AND paused_at IS NULL
+      AND next_alert_at <= %(due)s
+    FOR UPDATE SKIP LOCKED
+), new AS (
+    INSERT INTO alerts_delivery (subscription_id, vacancy_id, sent_at)
+    SELECT taken.id, vacancy, %(now)s FROM taken CROSS JOIN unnest(%(found)s::bigint[]) AS vacancy
+    ON CONFLICT (subscription_id, vacancy_id) DO NOTHING
+    RETURNING vacancy_id
+), moved AS (
+    UPDATE alerts_subscription SET
+        next_alert_at = %(next)s,
+        last_alert_at = CASE WHEN EXISTS (SELECT FROM new) THEN %(now)s ELSE last_alert_at END
+    FROM taken WHERE alerts_subscription.id = taken.id
+    RETURNING alerts_subscription.id
+)
+SELECT EXISTS (SELECT FROM moved), array(SELECT vacancy_id FROM new)
+"""
+
+
 def _decide(
     subscription: Subscription, found: list[Vacancy], now: datetime
 ) -> list[Vacancy] | None:
     """Take the subscription, and record the vacancies ``found`` that it was never sent as
-    mailed to it, in one transaction: those are its mail's. None when another run holds it,
-    or has taken it since it was read."""
-    with transaction.atomic():
-        taken = (
-            Subscription.objects.due(now + EARLY)
-            .select_for_update(skip_locked=True)
-            .filter(pk=subscription.pk)
-            .values_list("pk", flat=True)
-        )
-        if not taken:
-            return None
-        sent = set(
-            Delivery.objects.filter(subscription=subscription, vacancy__in=found).values_list(
-                "vacancy_id", flat=True
-            )
-        )
-        new = [vacancy for vacancy in found if vacancy.pk not in sent]
-        Delivery.objects.bulk_create(
-            Delivery(subscription=subscription, vacancy=vacancy, sent_at=now) for vacancy in new
-        )
-        changes = {"next_alert_at": now + subscription.period}
-        if new:
-            changes["last_alert_at"] = now
-        Subscription.objects.filter(pk=subscription.pk).update(**changes)
-    return new
+    mailed to it: those are its mail's. None when another run holds it, or has taken it since
+    it was read."""
+    parameters: dict[str, Any] = {
+        "subscription": subscription.pk,
+        "due": now + EARLY,
+        "now": now,
+        "next": now + subscription.period,
+        "found": [vacancy.pk for vacancy in found],
+    }
+    with connections[Subscription.objects.db].cursor() as cursor:
+        cursor.execute(_DECIDE, parameters)
+        taken, recorded = cursor.fetchone()
+    if not taken:
+        return None
+    new = set(recorded)
+    return [vacancy for vacancy in found if vacancy.pk in new]
 
 
 def _undo(
@@ -274,12 +272,35 @@ def _text(said: bytes | str) -> str:
     return said.decode(errors="replace") if isinstance(said, bytes) else said
 
 
-class _EntryMaker:
-    """Each vacancy's lines, and each search in words, made once per language for a run."""
+class _RunMemo:
+    """What a run works out once: each search's vacancies, each vacancy's lines and each
+    search in words, per language."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._found: dict[tuple[str, str], list[Vacancy]] = {}
         self._entries: dict[tuple[int, str], VacancyEntry] = {}
         self._words: dict[tuple[str, str], str] = {}
+
+    def found(self, subscription: Subscription) -> list[Vacancy]:
+        """The vacancies the subscription's search finds among those published since it
+        could last hear of them, sent to it or not. Each search is searched once a run, over
+        LOOK_BACK; each subscription's own start is applied after."""
+        key = (subscription.search, subscription.language)
+        if key not in self._found:
+            with translation.override(subscription.language):
+                self._found[key] = vacancies_published_since(
+                    search_query(subscription.search),
+                    since=self.now - LOOK_BACK,
+                    language=subscription.language,
+                    now=self.now,
+                )
+        since = _looks_back_to(subscription, self.now)
+        return [
+            vacancy
+            for vacancy in self._found[key]
+            if vacancy.published_at is not None and vacancy.published_at >= since
+        ]
 
     def entry(self, vacancy: Vacancy, language: str) -> VacancyEntry:
         key = (vacancy.pk, language)

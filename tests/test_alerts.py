@@ -371,3 +371,25 @@ def test_a_search_too_long_to_keep_is_refused_with_a_message(client, board):
     assert response.status_code == 400
     assert "This search is too long to follow by e-mail" in response.text
     assert not mail.outbox
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=security", "q=sécurité", "q=Kiev", "q=manag", "grade_min=15&risk=extreme",
+     "country=Ukraine", "q=260066", "deadline=all&q=assistance"],
+)  # fmt: skip
+def test_an_alert_finds_what_the_list_finds_among_the_new_vacancies(board, query):
+    from django.http import QueryDict
+
+    from vacancies.selectors import vacancies_published_since, vacancy_list_page
+
+    since = timezone.now()
+    for reference in ("260066", "260063", "260885"):
+        publish_new_vacancy(board, reference)
+    for language in ("en", "fr"):
+        with translation.override(language):
+            found = vacancies_published_since(QueryDict(query), since=since, language=language)
+            listed = vacancy_list_page(QueryDict(query), language=language).page.object_list
+        new_listed = {v.reference for v in listed if v.published_at >= since}
+        assert {vacancy.reference for vacancy in found} == new_listed, (query, language)
+        assert new_listed, (query, language)  # something to compare

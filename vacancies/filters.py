@@ -159,6 +159,7 @@ class VacancyFilter(filters.FilterSet):
         *args: Any,
         now: datetime | None = None,
         language: str | None = None,
+        search_within: Q | None = None,
         **kwargs: Any,
     ) -> None:
         data = data.copy() if data is not None else {}
@@ -186,6 +187,7 @@ class VacancyFilter(filters.FilterSet):
         # The condition each facet's filters put on a vacancy, kept for counting.
         self.conditions: dict[str, Q] = {}
         self.search: CandidateSearch | None = None  # the search as understood, if any
+        self.search_within = search_within  # CandidateSearch's within
 
     @property
     def other_language(self):
@@ -234,7 +236,9 @@ class VacancyFilter(filters.FilterSet):
     def filter_search(self, queryset, name, value):
         """What the words typed match (vacancies/search.py), the best matches first."""
         place_names = known_place_names(self.now)
-        self.search = CandidateSearch(value, language=self.language, place_names=place_names)
+        self.search = CandidateSearch(
+            value, language=self.language, place_names=place_names, within=self.search_within
+        )
         queryset = self._filter(queryset, name, self.search.condition)
         return queryset.annotate(**self.search.ranking)
 

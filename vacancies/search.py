@@ -85,8 +85,13 @@ class CandidateSearch:
     """One search, as typed on a page in ``language``: its condition, its ranking and the
     extract that shows why a vacancy matched."""
 
-    def __init__(self, typed: str, *, language: str, place_names: PlaceNames):
+    def __init__(
+        self, typed: str, *, language: str, place_names: PlaceNames, within: Q | None = None
+    ):
         self.typed = typed
+        # Vacancies the words are matched among, when few: those published since an alert's
+        # last mail, say. The words are then matched in them only, not in the whole board.
+        self.within = within or Q()
         self.language = language
         self.other_language = "fr" if language == "en" else "en"
         self.text, self.places, self.places_left_out = _places_taken_out(typed, place_names)
@@ -102,9 +107,9 @@ class CandidateSearch:
         reference starts with the one typed."""
         condition = Q()
         if self.text:
-            condition &= _matching(self.text)
+            condition &= _matching(self.text, self.within)
         for place in self.places:
-            condition &= located_at(place.locations) | _matching(place.typed)
+            condition &= located_at(place.locations) | _matching(place.typed, self.within)
         for place in self.places_left_out:
             condition &= ~located_at(place.locations)
         if self.places_offered:
@@ -230,7 +235,7 @@ class _PlannedApart(Subquery):
     template = "(%(subquery)s OFFSET 0)"
 
 
-def _matching(text: str) -> Q:
+def _matching(text: str, within: Q) -> Q:
     """Notices with ``text`` in either language, found through the GIN indexes: a subquery
     of its own, so that no other condition makes the planner read the vectors (see
     facets.search_uses_the_index)."""
@@ -244,7 +249,7 @@ def _matching(text: str) -> Q:
         nodes = models.Func(query, function="numnode", output_field=models.IntegerField())
         nothing_to_match = Exact(nodes, 0)
         either_language |= Q(nothing_to_match)
-    matches = Vacancy.objects.filter(either_language).order_by().values("pk")
+    matches = Vacancy.objects.filter(within, either_language).order_by().values("pk")
     return Q(pk__in=_PlannedApart(matches))
 
 

@@ -104,8 +104,11 @@ def vacancies_published_since(
 ) -> list[Vacancy]:
     """The published vacancies first published at or after ``since`` that the list's search
     ``query`` finds, newest first: what an e-mail alert tells of (alerts/sending.py)."""
-    recent = Vacancy.objects.published().filter(published_at__gte=since)
-    vacancy_filter = VacancyFilter(query, queryset=recent, language=language, now=now)
+    published_since = Q(published_at__gte=since)
+    recent = Vacancy.objects.published().filter(published_since)
+    vacancy_filter = VacancyFilter(
+        query, queryset=recent, language=language, now=now, search_within=published_since
+    )
     vacancy_filter.is_valid()
     found = vacancy_filter.qs.for_listing().order_by("-published_at", "reference")
     return list(found)
