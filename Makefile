@@ -48,6 +48,7 @@ bench: $(INSTALLED) $(TRANSLATIONS)
 	$(PYTHON) benchmarks/run.py
 	$(PYTHON) benchmarks/pages.py
 	$(PYTHON) benchmarks/relevance.py
+	$(PYTHON) benchmarks/send_alerts.py
 
 # Refresh the pictures of the public pages in docs/screenshots (shown in the README).
 screenshots: $(INSTALLED) $(TRANSLATIONS)
