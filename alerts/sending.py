@@ -19,9 +19,9 @@ import logging
 import smtplib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime, timedelta
 from itertools import islice
+from typing import Any
 
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -82,14 +82,14 @@ def send_alerts(
     run = AlertRun()
     run.unconfirmed_deleted = delete_expired_requests(now)
     connection = connection or get_connection()
-    entries = _RunMemo(now)
+    memo = _RunMemo(now)
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:
         raise MailServerUnavailable(_reason(error)) from error
     try:
         for subscriptions in _due_batches(now, batch):
-            found = {subscription.pk: entries.found(subscription) for subscription in subscriptions}
+            found = {subscription.pk: memo.found(subscription) for subscription in subscriptions}
             _nothing_new(
                 [subscription for subscription in subscriptions if not found[subscription.pk]],
                 now,
@@ -97,7 +97,7 @@ def send_alerts(
             )
             for subscription in subscriptions:
                 if found[subscription.pk]:
-                    _send_one(subscription, found[subscription.pk], now, connection, entries, run)
+                    _send_one(subscription, found[subscription.pk], now, connection, memo, run)
     finally:
         connection.close()
     return run
@@ -136,7 +136,7 @@ def _send_one(
     found: list[Vacancy],
     now: datetime,
     connection: BaseEmailBackend,
-    entries: "_RunMemo",
+    memo: "_RunMemo",
     run: AlertRun,
 ) -> None:
     vacancies = _decide(subscription, found, now)
@@ -149,8 +149,8 @@ def _send_one(
     with translation.override(subscription.language):
         message = alert_message(
             subscription,
-            [entries.entry(vacancy, subscription.language) for vacancy in listed],
-            in_words=entries.in_words(subscription.search, subscription.language),
+            [memo.entry(vacancy, subscription.language) for vacancy in listed],
+            in_words=memo.in_words(subscription.search, subscription.language),
             more=len(vacancies) - len(listed),
         )
     message.connection = connection
