@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from jobboard.proxy import client_address
+from jobboard.replicas import reads_primary
 
 from .forms import AlertForm, form_shown_stamp
 from .limits import LimitsUnavailable, requests_from_client
@@ -89,6 +90,7 @@ def requested(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/requested.html")
 
 
+@reads_primary  # opened right after a request was saved: never a replica
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -102,6 +104,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return _subscription_page(request, "alerts/confirm.html", subscription)
 
 
+@reads_primary  # opened right after a request was saved: never a replica
 @never_cache
 @csrf_exempt  # RFC 8058: mail programs post "List-Unsubscribe=One-Click", with no cookie
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -120,6 +123,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return _subscription_page(request, "alerts/unsubscribe.html", subscription)
 
 
+@reads_primary  # opened right after a request was saved: never a replica
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def address(request: HttpRequest, signed: str) -> HttpResponse:

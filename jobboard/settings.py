@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "jobboard.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The public pages read from a replica when there are some (DATABASE_REPLICA_URLS).
+    "jobboard.replicas.PublicReadsMiddleware",
     # An ETag from the content of any page that has none, and 304 Not Modified to a client
     # that already has it (vacancies/freshness.py says when public pages change).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -136,6 +138,20 @@ else:
             "DATA_DIR": EMBEDDED_POSTGRES_DIR,  # type: ignore[typeddict-unknown-key]
         }
     }
+# Reads on PostgreSQL streaming replicas (jobboard/replicas.py): the public pages', feeds' and
+# API's reads go to DATABASE_REPLICA_URLS (comma-separated), everything else to the primary.
+# A replica more than REPLICA_MAX_LAG_SECONDS behind, or that does not answer, is left out;
+# each process checks each replica every REPLICA_CHECK_SECONDS at most. Tests read from the
+# primary through each replica's alias (MIRROR), unless a test says otherwise.
+for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    DATABASES[f"replica{number}"] = {
+        **dj_database_url.parse(replica_url, conn_max_age=60, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES[f"replica{number}"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+DATABASE_ROUTERS = ["jobboard.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
 # Two test runs on one machine keep apart by naming their own test databases.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}

@@ -245,3 +245,28 @@ def test_the_cache_is_asked_again_after_the_pause_and_saves_made_meanwhile_show(
     counting_cache.pause.failed("read", ConnectionError("refused"))  # a pause that ends now
     assert open_count(client.get("/en/").text) == 3
     assert "The cache answers again" in caplog.text
+
+
+def test_counts_made_on_a_replica_are_kept_only_once_it_must_have_the_last_change(
+    monkeypatch, settings
+):
+    """A replica may be up to REPLICA_MAX_LAG_SECONDS behind: counts it gives just after a
+    change may predate it, so they are not kept until the change is that old."""
+    settings.REPLICA_MAX_LAG_SECONDS = 10
+    monkeypatch.setattr(counting_cache, "reading_from_replica", lambda: True)
+    counted = []
+
+    def count():
+        counted.append(1)
+        return {"total": 4}, None
+
+    def counts_now():
+        return counting_cache.cached_counts(key_parts=("x",), now=timezone.now(), count=count)
+
+    counting_cache.forget_counts()  # a change, just now
+    counts_now(), counts_now()
+    assert len(counted) == 2  # counted each time: not kept
+    later = time.time() + 11
+    monkeypatch.setattr(counting_cache.time, "time", lambda: later)
+    counts_now(), counts_now()
+    assert len(counted) == 3  # the change is older than the lag: kept

@@ -31,6 +31,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from jobboard.replicas import reading_from_replica
+
 VERSION_KEY = "vacancies:board-version"
 # Part of every entry's key: raise it when the counts' shape changes, so that entries written
 # by the previous release (still in a shared cache during a deploy) are never read.
@@ -98,7 +100,7 @@ def cached_counts(
     if not pause.allows():
         return count()[0]
     try:
-        key = _key(key_parts)
+        key, version_made = _key(key_parts)
         entry = cache.get(key)
     except Exception as error:  # whatever the backend raises: the counts do not need it
         pause.failed("read", error)
@@ -106,7 +108,7 @@ def cached_counts(
     if pause.answered():
         # Saves made during the pause could not tell the cache: start a new version.
         _new_version()
-        key, entry = _key(key_parts), None
+        (key, version_made), entry = _key(key_parts), None
     if entry is not None:
         valid_until, counts = entry
         if valid_until is None or now.timestamp() < valid_until:
@@ -115,6 +117,10 @@ def cached_counts(
     timeout = settings.FACET_CACHE_SECONDS
     if changes_at is not None:
         timeout = min(timeout, int(changes_at.timestamp() - now.timestamp()))
+    if reading_from_replica() and time.time() - version_made < settings.REPLICA_MAX_LAG_SECONDS:
+        # Counted on a replica that may not have replayed yet the change that made this
+        # version: not kept, so that no count older than the change outlives the lag.
+        timeout = 0
     if timeout > 0:
         valid_until = changes_at.timestamp() if changes_at is not None else None
         try:
@@ -153,16 +159,19 @@ def connect_signals():
     )
 
 
-def _key(key_parts):
+def _key(key_parts) -> tuple[str, float]:
+    """The entry's key, and when the board's version in it was made (a Unix time)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         version = _new_version()
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
-    return f"vacancies:counts:{ENTRY_FORMAT}:{version}:{digest}"
+    made = version.rpartition("@")[2]
+    made_at = float(made) if made.replace(".", "", 1).isdigit() else 0.0
+    return f"vacancies:counts:{ENTRY_FORMAT}:{version}:{digest}", made_at
 
 
 def _new_version():
-    version = uuid.uuid4().hex
+    version = f"{uuid.uuid4().hex}@{time.time():.3f}"
     if not pause.allows():
         return version  # a new one is made when the cache answers again
     try:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext
 
@@ -34,7 +34,8 @@ def search_uses_the_index(vacancy_filter: VacancyFilter) -> Iterator[None]:
     if not vacancy_filter.form.cleaned_data.get("q"):
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = router.db_for_read(Vacancy)
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         yield
 
@@ -169,7 +170,8 @@ def _count(
     if vacancy_filter.search_condition is not None:
         _add_page(query, offset=offset, limit=limit)
     _add_next_changes(query)
-    with search_uses_the_index(vacancy_filter), connection.cursor() as cursor:
+    reading = connections[router.db_for_read(Vacancy)]  # a replica, for a public page
+    with search_uses_the_index(vacancy_filter), reading.cursor() as cursor:
         cursor.execute(query.sql, query.params)
         rows = cursor.fetchall()
     return _read(rows)
