@@ -49,6 +49,7 @@ bench: $(INSTALLED) $(TRANSLATIONS)
 	$(PYTHON) benchmarks/pages.py
 	$(PYTHON) benchmarks/relevance.py
 	$(PYTHON) benchmarks/send_alerts.py
+	$(PYTHON) benchmarks/throughput.py
 
 # Refresh the pictures of the public pages in docs/screenshots (shown in the README).
 screenshots: $(INSTALLED) $(TRANSLATIONS)
