@@ -10,21 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from vacancies.active_filters import active_filters
+from vacancies.feeds import search_followed
 from vacancies.filters import Deadline, VacancyFilter
-
-# What changes how the list is shown or paged, not which vacancies it holds.
-NOT_FOLLOWED = ("sort", "page")
 
 
 def followed_search(query: QueryDict) -> str:
     """The list's search in ``query`` as an alert keeps it: the accepted filters, in the
     form's order, each once; '' for all open posts."""
-    vacancy_filter = VacancyFilter(query, queryset=None)
+    vacancy_filter = VacancyFilter(search_followed(query), queryset=None)
     vacancy_filter.form.is_valid()
     chosen = vacancy_filter.form.cleaned_data
     kept = QueryDict(mutable=True)
     for name in vacancy_filter.form.fields:
-        if name in NOT_FOLLOWED or name in vacancy_filter.form.errors:
+        if name in vacancy_filter.form.errors:
             continue
         value = vacancy_filter.data.get(name)
         if chosen.get(name) in (None, "", False) or not str(value or "").strip():

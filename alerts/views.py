@@ -20,7 +20,7 @@ from jobboard.replicas import reads_primary
 from .forms import AlertForm, form_shown_stamp
 from .limits import LimitsUnavailable, requests_from_client
 from .mail import address_link_path, subscription_of_address_link
-from .models import Subscription
+from .models import SEARCH_LENGTH, Subscription
 from .searches import followed_search, search_address, search_in_words, search_query
 from .services import alert_confirm, alert_delete, alert_request, alerts_of_address_delete
 
@@ -35,7 +35,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         form = AlertForm(request.POST)
         if form.is_valid():
             return _requested(request, form)
-        search = followed_search(search_query(form.data.get("search", "")[:2000]))
+        search = followed_search(search_query(form.data.get("search", "")[: 4 * SEARCH_LENGTH]))
     else:
         search = followed_search(request.GET)
         form = AlertForm(initial={"search": search, "shown": form_shown_stamp()})

@@ -133,6 +133,20 @@ def serve(tmp_path):
         process.wait(timeout=30)
 
 
+@pytest.fixture
+def test_database_url() -> str:
+    """The tests' database as DATABASE_URL names it, for processes the tests start."""
+    return _test_database_url()
+
+
+@pytest.fixture
+def forms_fill_in_like_people(monkeypatch):
+    """People take seconds to fill the alerts' form in (alerts/forms.py); tests, none."""
+    import alerts.forms
+
+    monkeypatch.setattr(alerts.forms, "FASTEST_SECONDS", 0)
+
+
 def _test_database_url() -> str:
     from django.db import connection
 

@@ -19,13 +19,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -229,36 +227,33 @@ def alerts_sent(said: str) -> int:
 # `manage.py send_alerts` in processes of its own, as cron starts it ----------------------
 
 
-def _database_of_the_tests() -> str:
-    connection.ensure_connection()  # the embedded server fills in where it listens
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    host = quote(str(db["HOST"]), safe="")
-    return f"postgres://{db['USER']}{password}@{host}:{db['PORT']}/{db['NAME']}"
+@pytest.fixture
+def start_send_alerts(test_database_url):
+    """Start `manage.py send_alerts` with production settings, on the tests' database (it
+    sees what the test committed), mailing through the server given."""
 
+    def start(server: MailServer) -> subprocess.Popen:
+        environment = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in {"PYTEST_VERSION", "DJANGO_DEBUG", "REDIS_URL", "SITE_URL"}
+        }
+        environment.update(
+            DATABASE_URL=test_database_url,
+            EMAIL_URL=f"smtp://127.0.0.1:{server.port}",
+            SITE_URL=SITE,
+            DJANGO_SECRET_KEY="a secret key for the alert delivery tests only",
+        )
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "send_alerts"],
+            cwd=django_settings.BASE_DIR,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
-def start_send_alerts(server: MailServer) -> subprocess.Popen:
-    """`manage.py send_alerts` with production settings, on the tests' database (it sees
-    what the test committed), mailing through ``server``."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"PYTEST_VERSION", "DJANGO_DEBUG", "REDIS_URL", "SITE_URL"}
-    }
-    environment.update(
-        DATABASE_URL=_database_of_the_tests(),
-        EMAIL_URL=f"smtp://127.0.0.1:{server.port}",
-        SITE_URL=SITE,
-        DJANGO_SECRET_KEY="a secret key for the alert delivery tests only",
-    )
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "send_alerts"],
-        cwd=django_settings.BASE_DIR,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start
 
 
 def finished(process: subprocess.Popen) -> str:
@@ -268,14 +263,6 @@ def finished(process: subprocess.Popen) -> str:
 
 
 # The whole path ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def forms_fill_in_like_people(monkeypatch):
-    """People take seconds to fill the form in; tests, none."""
-    import alerts.forms
-
-    monkeypatch.setattr(alerts.forms, "FASTEST_SECONDS", 0)
 
 
 def ask_for_alerts(client, email: str, lang: str, query: str = ""):
@@ -370,7 +357,7 @@ def test_an_alert_goes_from_the_form_through_a_mail_server_and_stops_in_one_clic
 
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_time_mail_each_new_vacancy_to_each_alert_exactly_once(
-    open_board, mail_server
+    open_board, mail_server, start_send_alerts
 ):
     alerts = confirmed_alerts(60)
     mail_server.seconds_per_mail = 0.02
@@ -387,7 +374,7 @@ def test_two_runs_at_the_same_time_mail_each_new_vacancy_to_each_alert_exactly_o
 
 @pytest.mark.django_db(transaction=True)
 def test_a_run_killed_half_way_mails_nothing_twice_and_loses_one_alert_at_most(
-    open_board, mail_server, settings
+    open_board, mail_server, settings, start_send_alerts
 ):
     alerts = confirmed_alerts(20)
     mail_server.hold_after = 10  # the eleventh mail is being handed over when the run dies

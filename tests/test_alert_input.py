@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from alerts.models import Subscription
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forms_fill_in_like_people")]
 
 fuzzed = settings(
     max_examples=60,
@@ -26,13 +26,6 @@ texts = st.one_of(st.text(max_size=300), st.lists(ODD, max_size=20).map("".join)
 SEARCH_PARAMETERS = ["q", "grade_min", "grade_max", "country", "location", "risk", "deadline",
                      "deadline_before", "clearance", "organisation", "other_locations", "sort",
                      "page", "grade", "unknown"]  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def forms_fill_in_like_people(monkeypatch):
-    import alerts.forms
-
-    monkeypatch.setattr(alerts.forms, "FASTEST_SECONDS", 0)
 
 
 @pytest.fixture

@@ -14,15 +14,7 @@ from alerts.models import Delivery, Subscription
 from alerts.sending import send_alerts
 from vacancies.models import Vacancy
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def forms_fill_in_like_people(monkeypatch):
-    """People take seconds to fill the form in; tests, none."""
-    import alerts.forms
-
-    monkeypatch.setattr(alerts.forms, "FASTEST_SECONDS", 0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forms_fill_in_like_people")]
 
 
 def ask_for_alerts(client, query="", email="ana@example.org", frequency="daily", lang="en"):

@@ -466,17 +466,9 @@ def test_a_stopped_standby_is_left_out_and_pages_come_from_the_primary(site, sta
         assert not re.search(r'" (500|503) ', log.read_text()), log.read_text()[-3000:]
 
 
-def test_an_alert_request_is_written_to_the_primary(site, standby, tmp_path):
-    base, log = site()
-    visitor = Browser(base)
-    form = visitor.get("/en/alerts/?grade_min=15")
-    assert form.status == 200
-    time.sleep(2.1)  # alerts.forms.FASTEST_SECONDS: people take a moment to fill it in
-    # The standby, read-only, serves the public pages meanwhile (it lags, visibly).
-    standby.pause()
-    publish_late_vacancy()
-    assert visitor.get(f"/en/vacancies/{LATE}/").status == 404
-    sent = visitor.post(
+def ask_for_alert(visitor: Browser, form: Page) -> Page:
+    """Send the alerts' form ``form`` as Ana fills it in."""
+    return visitor.post(
         "/en/alerts/",
         {
             "email": "ana@example.org",
@@ -487,6 +479,19 @@ def test_an_alert_request_is_written_to_the_primary(site, standby, tmp_path):
             "csrfmiddlewaretoken": form.form_value("csrfmiddlewaretoken"),
         },
     )
+
+
+def test_an_alert_request_is_written_to_the_primary(site, standby, tmp_path):
+    base, log = site()
+    visitor = Browser(base)
+    form = visitor.get("/en/alerts/?grade_min=15")
+    assert form.status == 200
+    time.sleep(2.1)  # alerts.forms.FASTEST_SECONDS: people take a moment to fill it in
+    # The standby, read-only, serves the public pages meanwhile (it lags, visibly).
+    standby.pause()
+    publish_late_vacancy()
+    assert visitor.get(f"/en/vacancies/{LATE}/").status == 404
+    sent = ask_for_alert(visitor, form)
     assert sent.status == 302, sent.text[:2000]
     assert sent.headers["Location"] == "/en/alerts/requested/"
     assert Subscription.objects.filter(email="ana@example.org", search="grade_min=15").exists()
@@ -504,17 +509,7 @@ def test_the_confirmation_link_works_at_once_while_the_standby_lags(site, standb
     heartbeat()
     standby.catch_up()
     standby.pause()  # a standby a moment behind, well within its limit
-    sent = visitor.post(
-        "/en/alerts/",
-        {
-            "email": "ana@example.org",
-            "frequency": "daily",
-            "search": form.form_value("search"),
-            "shown": form.form_value("shown"),
-            "website": "",
-            "csrfmiddlewaretoken": form.form_value("csrfmiddlewaretoken"),
-        },
-    )
+    sent = ask_for_alert(visitor, form)
     require(sent.status == 302, f"the alert was not asked for: {sent.status}")
     (mail,) = (tmp_path / "mail").iterdir()
     link = re.search(r"https?://[^/\s]+(/en/alerts/[\w-]+/confirm/)", mail.read_text())
