@@ -44,6 +44,7 @@ from urllib.parse import quote, urlencode
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 TARGET_SHARE = 40.0  # % of the floor's requests per second
+WORKER_MEMORY_MB = 200
 DATABASE_NAME = "jobboard_throughput_bench"
 REDIS_URL = "redis://127.0.0.1:6379/3"
 
@@ -174,6 +175,7 @@ def main():
                 print_row(result, floor)
                 results.append(result)
             print_summary(results, floor)
+            print_worker_memory(servers[0])
             print(
                 "Machine speed (parsing the sample notices on one core, before and after): "
                 f"{speed_before:.0f} and {machine_speed():.0f} notices/s"
@@ -183,6 +185,23 @@ def main():
                 stop_server(server)
             if redis_url:
                 forget_cache_keys(redis_url, DATABASE_NAME)
+
+
+def print_worker_memory(server) -> None:
+    """The board's workers' resident memory now and at its peak (Linux /proc), against the
+    target: under 200 MB each."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue  # the process ended meanwhile
+        if fields.get("PPid", "").strip() == str(server.pid):
+            now, peak = (int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))
+            sizes.append(f"{now:.0f} MB (peak {peak:.0f} MB)")
+    print(f"Board's workers' memory: {', '.join(sizes)}; target: under {WORKER_MEMORY_MB} MB each")
 
 
 def board_pages() -> list[tuple[str, str]]:

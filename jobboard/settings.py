@@ -81,6 +81,9 @@ MIDDLEWARE = [
     # An ETag from the content of any page that has none, and 304 Not Modified to a client
     # that already has it (vacancies/freshness.py says when public pages change).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages kept as rendered until the board changes (vacancies/page_cache.py): inside
+    # the conditional answers, so a kept page is answered 304 too; outside everything else.
+    "vacancies.page_cache.RenderedPagesMiddleware",
     # After WhiteNoise: the policy is for pages, static files are answered before it.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,6 +181,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 FACET_CACHE_SECONDS = env_int("FACET_CACHE_SECONDS", 60)
+# Public pages are kept rendered at most this long (0: never kept); a change of the board
+# made through Django ends them at once (vacancies/page_cache.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

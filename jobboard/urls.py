@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from vacancies.api import api
 from vacancies.freshness import public_briefly
+from vacancies.page_cache import kept_rendered
 from vacancies.search_engines import SITEMAPS, robots_txt
 
 # What the board says about itself, linked from every page's footer.
@@ -31,10 +32,15 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", api.urls),
     # Search engines: the sitemap's index, one sitemap per section (paged), robots.txt.
-    path("sitemap.xml", public_briefly(sitemaps.index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        kept_rendered(public_briefly(sitemaps.index)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
-        public_briefly(sitemaps.sitemap),
+        kept_rendered(public_briefly(sitemaps.sitemap)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

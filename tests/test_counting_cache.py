@@ -20,6 +20,13 @@ from vacancies.models import Location, Vacancy
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def pages_not_kept(settings):
+    """These tests look at the counts kept beneath the pages: every request reaches the
+    view (tests/test_page_cache.py looks at the pages kept)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def open_count(html):
     return int(re.search(r"(\d+) vacanc(?:y|ies)\s*</h2>", html).group(1))
 

@@ -161,13 +161,22 @@ def connect_signals():
 
 def _key(key_parts) -> tuple[str, float]:
     """The entry's key, and when the board's version in it was made (a Unix time)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = _new_version()
+    version = board_version()
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    return f"vacancies:counts:{ENTRY_FORMAT}:{version}:{digest}", version_made_at(version)
+
+
+def board_version() -> str:
+    """The board's version: it changes with every save or delete of what the public pages
+    show. Raises whatever the cache raises."""
+    version = cache.get(VERSION_KEY)
+    return version if version is not None else _new_version()
+
+
+def version_made_at(version: str) -> float:
+    """When ``version`` was made, as a Unix time (0 for one made by an older release)."""
     made = version.rpartition("@")[2]
-    made_at = float(made) if made.replace(".", "", 1).isdigit() else 0.0
-    return f"vacancies:counts:{ENTRY_FORMAT}:{version}:{digest}", made_at
+    return float(made) if made.replace(".", "", 1).isdigit() else 0.0
 
 
 def _new_version():

@@ -8,13 +8,14 @@ services.py), and also with time alone: "closes in 3 days" turns into "closes in
 midnight, and the page says "Closed" once the deadline has passed.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from .models import Vacancy
+from .models import CLOSING_SOON, Vacancy
 
 # How long a shared cache (a proxy, a CDN) may keep a public page without asking again.
 SHARED_MAX_AGE = 60
@@ -45,3 +46,24 @@ def changed_at(updated_at: datetime, deadline: datetime | None) -> datetime:
     if deadline is not None and deadline <= now:
         moments.append(deadline)
     return max(moments)
+
+
+def next_change(now: datetime) -> datetime:
+    """The first moment after ``now`` at which time alone changes a public page: a
+    deadline passes (a post closes), a deadline comes within the week ("closing soon"), or
+    a new day begins ("closes in 3 days" becomes "closes in 2 days"). One query."""
+    tomorrow = timezone.localtime(now) + timedelta(days=1)
+    moments = [tomorrow.replace(hour=0, minute=0, second=0, microsecond=0)]
+    upcoming = Vacancy.objects.published().filter(deadline__gt=now).order_by("deadline")
+    beyond_the_week = upcoming.filter(deadline__gt=now + CLOSING_SOON).values("deadline")[:1]
+    first = (
+        upcoming.annotate(first_beyond_the_week=Subquery(beyond_the_week))
+        .values_list("deadline", "first_beyond_the_week")
+        .first()
+    )
+    if first is not None:
+        next_closing, first_beyond_the_week = first
+        moments.append(next_closing)
+        if first_beyond_the_week is not None:
+            moments.append(first_beyond_the_week - CLOSING_SOON)
+    return min(moments)

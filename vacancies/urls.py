@@ -5,6 +5,7 @@ from . import views
 from .feeds import VacancySearchFeed
 from .freshness import public_briefly
 from .models import REFERENCE_PATTERN
+from .page_cache import kept_rendered
 
 
 class ReferenceConverter:
@@ -26,7 +27,7 @@ urlpatterns = [
     path("", views.vacancy_list, name="list"),
     path(
         pgettext_lazy("URL path of the list's feed", "feed/"),
-        public_briefly(VacancySearchFeed()),
+        kept_rendered(public_briefly(VacancySearchFeed())),
         name="feed",
     ),
     path(

@@ -11,10 +11,12 @@ from .feeds import feed_address
 from .filters import Deadline
 from .freshness import public_briefly, vacancy_last_modified
 from .models import Vacancy
+from .page_cache import kept_rendered
 from .selectors import vacancy_list_page, vacancy_named_by
 from .structured_data import as_json_ld, job_posting, page_description
 
 
+@kept_rendered
 @public_briefly
 def vacancy_list(request):
     """Published vacancies, open ones by default, with filters and their counts; a search
@@ -49,6 +51,7 @@ def vacancy_list(request):
     )
 
 
+@kept_rendered
 @public_briefly
 @condition(last_modified_func=vacancy_last_modified)
 def vacancy_detail(request, reference):
