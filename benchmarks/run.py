@@ -7,8 +7,9 @@ core: their text, then the same notices printed to PDF (fixtures/pdf), each read
 the one door every file comes in by (a child process per PDF, as on the site). Importing
 writes synthetic variants of them (distinct references) to a temporary folder and imports
 the files as ``import_notices`` does, first in one process, then with one worker per core,
-into a scratch database, ``jobboard_bench``, created on the configured server and dropped
-afterwards: the site's own data is never touched.
+then the last of these files again, unchanged (a re-import), into a scratch database,
+``jobboard_bench``, created on the configured server and dropped afterwards: the site's
+own data is never touched.
 """
 
 import argparse
@@ -49,11 +50,17 @@ def main():
         f"parse:  {parsed / seconds:6.1f} PDF notices/s  ({parsed} in {seconds:.1f} s, one core "
         "and its PDF reader)"
     )
-    for jobs, (imported, seconds) in bench_import(texts, options.imports, [1, cores]):
-        print(
-            f"import: {imported / seconds:6.0f} notices/s  ({imported} new notices in "
-            f"{seconds:.1f} s, --jobs {jobs})"
-        )
+    for kind, jobs, (imported, seconds) in bench_import(texts, options.imports, [1, cores]):
+        if kind == "new":
+            print(
+                f"import: {imported / seconds:6.0f} notices/s  ({imported} new notices in "
+                f"{seconds:.1f} s, --jobs {jobs})"
+            )
+        else:
+            print(
+                f"re-import: {imported / seconds:6.0f} notices/s  ({imported} unchanged notices "
+                f"in {seconds:.1f} s, --jobs {jobs})"
+            )
 
 
 def bench_parse(notices, budget):
@@ -92,10 +99,11 @@ def variants(texts, count):
 
 
 def bench_import(texts, count, job_counts):
-    """Yield (jobs, (notices imported, seconds)) for each number of worker processes."""
+    """Yield ("new", jobs, (notices imported, seconds)) for each number of worker processes,
+    then ("unchanged", jobs, ...) for the last batch imported again, with the most workers."""
     from django.db import connection
 
-    from vacancies.importing import import_notice_files
+    from vacancies.importing import Outcome
 
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "jobboard_bench"
     original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -109,14 +117,29 @@ def bench_import(texts, count, job_counts):
                 paths.append(path)
             for round_number, jobs in enumerate(job_counts):
                 batch = paths[round_number * count : (round_number + 1) * count]
-                start = time.perf_counter()
-                failed = [r for r in import_notice_files(batch, jobs=jobs) if r.error]
-                elapsed = time.perf_counter() - start
-                if failed:
-                    sys.exit(f"{len(failed)} benchmark notices failed: {failed[0].error}")
-                yield jobs, (count, elapsed)
+                yield "new", jobs, time_import(batch, jobs, Outcome.CREATED)
+            # The same files again, unchanged: each must be recognised, and nothing written.
+            jobs = max(job_counts)
+            yield "unchanged", jobs, time_import(batch, jobs, Outcome.UNCHANGED)
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def time_import(paths, jobs, expected):
+    """Import ``paths`` with ``jobs`` workers: (notices imported, seconds); exits when one
+    fails or has another outcome than ``expected``."""
+    from vacancies.importing import import_notice_files
+
+    start = time.perf_counter()
+    results = list(import_notice_files(paths, jobs=jobs))
+    elapsed = time.perf_counter() - start
+    failed = [r for r in results if r.error]
+    if failed:
+        sys.exit(f"{len(failed)} benchmark notices failed: {failed[0].error}")
+    other = [r for r in results if r.outcome != expected]
+    if other:
+        sys.exit(f"{len(other)} benchmark notices were {other[0].outcome}, not {expected}")
+    return len(paths), elapsed
 
 
 if __name__ == "__main__":

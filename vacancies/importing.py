@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import display
 from .checks import consistency_warnings
-from .models import Location, Vacancy
+from .models import SEARCH_VECTORS, Location, Vacancy
 from .notices import Location as ParsedLocation
 from .notices import (
     Notice,
@@ -165,18 +165,90 @@ def in_editors_language(message: Message) -> str:
     return message.translated(gettext, lambda number: number_format(number, force_grouping=True))
 
 
-def import_notice_file(path: Path, *, on_import: OnImport = OnImport.PUBLISH_NEW) -> FileImport:
-    """Import one file; a file that cannot be read, parsed or saved is reported, not raised."""
+# Files looked up together by their digests, in one query: small enough that the progress
+# bar moves and both workers get their share of a short import.
+_BATCH = 25
+
+
+def import_notice_files(
+    paths: Sequence[Path], *, on_import: OnImport = OnImport.PUBLISH_NEW, jobs: int = 1
+) -> Iterator[FileImport]:
+    """Import files, each in its own transaction, yielding results in order.
+
+    A file whose text is stored already (its digest) is reported unchanged without being
+    parsed. With ``jobs`` > 1 the files are shared among that many worker processes:
+    parsing is CPU-bound Python and each worker waits on its own database connection, so on
+    a machine with several cores this imports a large batch several times faster.
+    """
+    parallel = jobs > 1 and len(paths) >= 2 * jobs
+    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        for start in range(0, len(paths), _BATCH):
+            yield from _import_batch(paths[start : start + _BATCH], on_import=on_import)
+        return
+    # The server must be up before forking (so that it is started, and later stopped, by
+    # this process), and no connection may be shared with the workers.
+    connection.ensure_connection()
+    connections.close_all()
+    # Smaller batches when there are few files, so that every worker has some.
+    size = max(1, min(_BATCH, len(paths) // (2 * jobs)))
+    batches = [paths[start : start + size] for start in range(0, len(paths), size)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for results in pool.imap(partial(_import_batch, on_import=on_import), batches):
+            yield from results
+
+
+def _import_batch(paths: Sequence[Path], *, on_import: OnImport) -> list[FileImport]:
+    """Import these files in order: the unchanged ones known by one query, the others
+    parsed and saved one by one."""
+    texts = [_read_file(path) for path in paths]
+    unchanged = _unchanged_references(
+        [source_digest(text) for text in texts if isinstance(text, str)], on_import=on_import
+    )
+    results = []
+    for path, text in zip(paths, texts, strict=True):
+        if isinstance(text, FileImport):
+            results.append(text)
+            continue
+        reference = unchanged.get(source_digest(text))
+        # The reference in the text too: a vacancy whose reference an editor changed since
+        # is not this notice's, which is then imported as it would be without the digest.
+        if reference is not None and reference in text:
+            results.append(FileImport(path, outcome=Outcome.UNCHANGED, reference=reference))
+        else:
+            results.append(_import_text(path, text, on_import=on_import))
+    return results
+
+
+def _unchanged_references(digests: list[str], *, on_import: OnImport) -> dict[str, str]:
+    """The reference of the vacancy whose stored text has each of these digests, where
+    importing that text again would do nothing and say nothing.
+
+    Left out, to be imported as usual: vacancies whose notice gave warnings (repeated on
+    every import), and, when publishing is asked, those not published yet.
+    """
+    if not digests:
+        return {}
+    stored = Vacancy.objects.filter(source_sha256__in=set(digests), warning_count=0)
+    if on_import is OnImport.PUBLISH:
+        stored = stored.filter(status=Vacancy.Status.PUBLISHED)
+    return dict(stored.values_list("source_sha256", "reference"))
+
+
+def _read_file(path: Path) -> str | FileImport:
+    """The notice text of the file at ``path``, or why it cannot be read."""
     try:
-        result = vacancy_upsert_from_notice(
-            text=notice_text_from_file(path.name, path.read_bytes()),
-            source_name=path.name,
-            on_import=on_import,
-        )
+        return notice_text_from_file(path.name, path.read_bytes())
     except NoticeParseError as error:
         return FileImport(path, error=str(error))
     except OSError as error:
         return FileImport(path, error=f"cannot be read ({error.strerror or error})")
+
+
+def _import_text(path: Path, text: str, *, on_import: OnImport) -> FileImport:
+    try:
+        result = vacancy_upsert_from_notice(text=text, source_name=path.name, on_import=on_import)
+    except NoticeParseError as error:
+        return FileImport(path, error=str(error))
     except DatabaseError as error:
         return FileImport(path, error=f"could not be saved: {error}".strip())
     return FileImport(
@@ -187,32 +259,24 @@ def import_notice_file(path: Path, *, on_import: OnImport = OnImport.PUBLISH_NEW
     )
 
 
-def import_notice_files(
-    paths: Sequence[Path], *, on_import: OnImport = OnImport.PUBLISH_NEW, jobs: int = 1
-) -> Iterator[FileImport]:
-    """Import files one by one, each in its own transaction, yielding results in order.
-
-    With ``jobs`` > 1 the files are shared among that many worker processes: parsing is
-    CPU-bound Python and each worker waits on its own database connection, so on a
-    machine with several cores this imports a large batch several times faster.
-    """
-    if jobs <= 1 or len(paths) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-        for path in paths:
-            yield import_notice_file(path, on_import=on_import)
-        return
-    # The server must be up before forking (so that it is started, and later stopped, by
-    # this process), and no connection may be shared with the workers.
-    connection.ensure_connection()
-    connections.close_all()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(partial(import_notice_file, on_import=on_import), paths, chunksize=4)
-
-
 @transaction.atomic
 def _save(notice: Notice, *, source_name: str, on_import: OnImport) -> ImportResult:
     digest = source_digest(notice.text)
-    warnings = notice_warnings(notice)
-    vacancy = Vacancy.objects.select_for_update().filter(reference=notice.reference).first()
+    # The original text and the vectors stay in the database: only written, never read here.
+    vacancy = (
+        Vacancy.objects.select_for_update()
+        .defer("source_text", *SEARCH_VECTORS)
+        .filter(reference=notice.reference)
+        .first()
+    )
+    places = [notice.primary_location, *notice.other_locations]
+    stored = _stored_locations([place for place in places if place is not None])
+    # Read before _locations fills in French names the station lacked, as the notice's
+    # warnings compare the notice with what was on record.
+    english_station = notice.en.primary_location
+    warnings = notice_warnings(
+        notice, duty_station=stored.get(english_station) if english_station else None
+    )
     if vacancy is not None and vacancy.source_sha256 == digest:
         if on_import is OnImport.PUBLISH:
             vacancy_set_status(vacancy, Vacancy.Status.PUBLISHED, reason=gettext_noop("Published"))
@@ -233,7 +297,7 @@ def _save(notice: Notice, *, source_name: str, on_import: OnImport) -> ImportRes
     vacancy.source_sha256 = digest
     vacancy.source_name = printable_name(source_name)
     vacancy.warning_count = len(warnings)
-    locations = _locations([notice.primary_location, *notice.other_locations])
+    locations = _locations(places, stored)
     vacancy.primary_location = locations[0]
     # simple-history keeps the reason in the version it records on save().
     vacancy._change_reason = f"{IMPORTED_FROM}{vacancy.source_name}"[:100]  # type: ignore[attr-defined]
@@ -330,13 +394,15 @@ def _sections(sections: Iterable[Section]) -> list[dict[str, str]]:
     return [{"heading": section.heading, "text": section.text} for section in sections]
 
 
-def _locations(parsed: list[ParsedLocation | None]) -> list[Location | None]:
-    """The stored locations (created on first sight), in the order given, in one query.
+def _locations(
+    parsed: list[ParsedLocation | None], stored: dict[tuple[str, str], Location]
+) -> list[Location | None]:
+    """The locations of these places (created on first sight), in the order given, from
+    ``stored`` (_stored_locations), which is completed.
 
     French names fill in where they are missing; names an editor corrected are kept.
     """
     wanted = [p for p in parsed if p is not None]
-    stored = _stored_locations(wanted)
     for place in wanted:
         location = stored.get((place.country, place.city))
         if location is None:

@@ -186,6 +186,28 @@ class _JSONStringsVector(models.Func):
         super().__init__(SearchConfig(config), expression, strings_only)
 
 
+# The sections every notice repeats nearly word for word, headed in either language: how to
+# apply and the organisation's standard conditions. Search leaves them out: they match the
+# common words of nearly every search in every notice (noise for ranking), and turning them
+# into vectors was a third of the database's time importing a notice.
+STANDARD_SECTION_HEADINGS = (
+    "^(useful information regarding|additional information"
+    "|informations utiles concernant|informations compl[ée]mentaires)"
+)
+
+
+_OWN_SECTIONS_PATH = f'$[*] ? (!(@.heading like_regex "{STANDARD_SECTION_HEADINGS}" flag "i"))'
+
+
+class _OwnSections(models.Func):
+    """The sections of a JSON list of them but the standard ones (by their headings, in any
+    case): what the notice itself says. Immutable, as a generated column needs."""
+
+    function = "jsonb_path_query_array"
+    template = f"%(function)s(%(expressions)s, '{_OWN_SECTIONS_PATH}')"
+    output_field = models.JSONField()
+
+
 def _weighted(vector, weight):
     return models.Func(
         vector, models.Value(weight), function="setweight", output_field=SearchVectorField()
@@ -198,12 +220,13 @@ SEARCH_CONFIGS = {"en": "english_unaccent", "fr": "french_unaccent"}
 
 
 def _search_vector(language):
-    """Title weighs more than the body; kept current by PostgreSQL itself."""
+    """Title weighs more than the notice's own sections; kept current by PostgreSQL itself."""
     config = SEARCH_CONFIGS[language]
+    sections = _OwnSections(models.F(f"sections_{language}"))
     return CombinedExpression(
         SearchVector(f"title_{language}", config=config, weight="A"),
         "||",
-        _weighted(_JSONStringsVector(models.F(f"sections_{language}"), config=config), "B"),
+        _weighted(_JSONStringsVector(sections, config=config), "B"),
         output_field=SearchVectorField(),
     )
 
@@ -345,6 +368,8 @@ class Vacancy(models.Model):
             ),
             models.Index(fields=["status", "grade_min"], name="vacancy_grade_low"),
             models.Index(fields=["risk_level"], name="vacancy_risk_level"),
+            # A file imported again is known unchanged by its text's digest, before parsing.
+            models.Index(fields=["source_sha256"], name="vacancy_source_sha256"),
             GinIndex(fields=["search_en"], name="vacancy_search_en"),
             GinIndex(fields=["search_fr"], name="vacancy_search_fr"),
         ]
