@@ -239,6 +239,8 @@ def measure(case: Case, options) -> None:
         with override_settings(PAGE_CACHE_SECONDS=0):  # every request rendered
             timed(case.counted, options.seconds / 2, empty_cache=True)
             timed(case.cached, options.seconds / 2, empty_cache=False)
+        for number in range(len(case.urls)):  # each page once, kept as a visitor leaves it
+            get(number)
         timed(case.kept, options.seconds / 4, empty_cache=False)
         cache.clear()
         with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
