@@ -15,3 +15,11 @@ if env_flag("BEHIND_PROXY"):
     forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 else:
     forwarded_allow_ips = ""
+
+
+def post_worker_init(worker):
+    """Each worker reads the list's board into its memory before it serves
+    (vacancies/facet_index.py), so that its first visitor does not wait for it."""
+    from vacancies.facet_index import read_the_board
+
+    read_the_board()

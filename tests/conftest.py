@@ -13,17 +13,18 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
-from vacancies import counting_cache
+from vacancies import counting_cache, facet_index
 from vacancies.importing import vacancy_upsert_from_notice
 from vacancies.models import Vacancy
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with nothing cached (the list's counts) and a cache that is not
-    paused, whatever ran before it."""
+    """Each test starts with nothing cached (the list's counts, in the cache and in this
+    process's board index) and a cache that is not paused, whatever ran before it."""
     counting_cache.pause.reset()
     cache.clear()
+    facet_index.forget()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext
 
 from .counting_cache import cached_counts
+from .facet_index import counted_in_memory
 from .filters import FACET_PARAMETERS, Deadline, Risk, VacancyFilter, deadline_q
 from .models import CLOSING, CLOSING_SOON, Location, Vacancy, place_name
 
@@ -162,8 +163,18 @@ class _Query:
 def _count(
     vacancy_filter: VacancyFilter, *, offset: int, limit: int
 ) -> tuple[Counted, datetime | None]:
-    """The counts, in one query whatever the number of vacancies, and the moment they next
-    change as time passes."""
+    """The counts, from this process's board index (vacancies/facet_index.py), or else in
+    one query whatever the number of vacancies; and the moment they next change as time
+    passes."""
+    in_memory = counted_in_memory(vacancy_filter)
+    if in_memory is not None:
+        return in_memory
+    return _count_in_database(vacancy_filter, offset=offset, limit=limit)
+
+
+def _count_in_database(
+    vacancy_filter: VacancyFilter, *, offset: int, limit: int
+) -> tuple[Counted, datetime | None]:
     query = _Query(vacancy_filter)
     everything_sql, everything_params = _with_base(query)
     _add_counts(query, everything_sql, everything_params)
