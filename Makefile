@@ -46,10 +46,12 @@ lint: $(INSTALLED)
 bench: $(INSTALLED) $(TRANSLATIONS)
 	$(PYTHON) benchmarks/worst_case_parsing.py
 	$(PYTHON) benchmarks/run.py
-	$(PYTHON) benchmarks/pages.py
+	$(PYTHON) benchmarks/pages.py --count 10000
+	$(PYTHON) benchmarks/pages.py --count 100000 --requests 40
 	$(PYTHON) benchmarks/relevance.py
 	$(PYTHON) benchmarks/send_alerts.py
-	$(PYTHON) benchmarks/throughput.py
+	$(PYTHON) benchmarks/throughput.py --count 10000
+	$(PYTHON) benchmarks/throughput.py --count 100000
 
 # Refresh the pictures of the public pages in docs/screenshots (shown in the README).
 screenshots: $(INSTALLED) $(TRANSLATIONS)
