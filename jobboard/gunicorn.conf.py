@@ -20,6 +20,6 @@ else:
 def post_worker_init(worker):
     """Each worker reads the list's board into its memory before it serves
     (vacancies/facet_index.py), so that its first visitor does not wait for it."""
-    from vacancies.facet_index import read_the_board
+    from vacancies.board_index import read_the_board
 
     read_the_board()

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
-from vacancies import counting_cache, facet_index
+from vacancies import board_index, counting_cache
 from vacancies.importing import vacancy_upsert_from_notice
 from vacancies.models import Vacancy
 
@@ -24,7 +24,7 @@ def empty_cache():
     process's board index) and a cache that is not paused, whatever ran before it."""
     counting_cache.pause.reset()
     cache.clear()
-    facet_index.forget()
+    board_index.forget()
 
 
 @pytest.fixture

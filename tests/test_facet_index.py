@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vacancies import facet_index
+from vacancies import board_index, facet_index
 from vacancies.facets import _count_in_database
 from vacancies.filters import VacancyFilter
 from vacancies.models import Location, Vacancy
@@ -25,7 +25,7 @@ def generated_board(db):
     """400 generated vacancies (published, drafts, archived; open and closed; some at
     several places), committed, as other processes see them."""
     call_command("generate_vacancies", count=400, seed=7, verbosity=0)
-    facet_index.forget()
+    board_index.forget()
 
 
 def list_filter(query: str = "", *, language: str = "en", now=None) -> VacancyFilter:
@@ -242,7 +242,7 @@ def test_a_search_is_counted_in_the_database(generated_board):
 def test_a_server_worker_reads_the_board_before_its_first_visitor(
     generated_board, django_assert_max_num_queries
 ):
-    facet_index.read_the_board()
+    board_index.read_the_board()
     with django_assert_max_num_queries(4) as made:  # what changed since: nothing
         facet_index.counted_in_memory(list_filter())
     assert not any("vacancies_vacancy" in query["sql"] for query in made.captured_queries)
@@ -254,6 +254,6 @@ def test_a_database_that_does_not_answer_leaves_the_board_for_the_first_count(
     def refuse(index, connection):
         raise OperationalError("the server does not answer")
 
-    monkeypatch.setattr(facet_index.BoardIndex, "catch_up", refuse)
-    facet_index.read_the_board()  # the worker starts all the same
+    monkeypatch.setattr(board_index.BoardIndex, "catch_up", refuse)
+    board_index.read_the_board()  # the worker starts all the same
     assert "could not be read before serving" in caplog.text

@@ -1,6 +1,6 @@
 """Every change to a vacancy or to its other locations is logged by PostgreSQL itself, with
 the transaction that made it, so that each server process keeps the list's counts current by
-reading what changed since it last looked (vacancies/facet_index.py), whatever made the
+reading what changed since it last looked (vacancies/board_index.py), whatever made the
 change: the site, a command, a bulk update or SQL typed by hand.
 
 Statement triggers with transition tables: one insert into the log per statement, however
