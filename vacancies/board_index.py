@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import monotonic
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.db import DatabaseError, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -40,6 +40,8 @@ LONGEST_GAP_SECONDS = 12 * 3600
 WHOLE_BOARD_SHARE = 0.25
 # Vacancy 0 in the log: a table emptied at once (TRUNCATE).
 EVERYTHING_CHANGED = 0
+
+Shared = TypeVar("Shared", bound=object)
 
 _FACTS = (
     "pk", "deadline_us", "grade_min", "grade_max", "risk_level", "clearance",
@@ -95,6 +97,9 @@ class BoardIndex:
 
     def _empty(self) -> None:
         self.rows: dict[int, _Row] = {}  # vacancy pk -> row
+        # One object for each value that many rows share (a grade range, a risk level, an
+        # organisation's names): a row then holds a reference, not a copy.
+        self._shared: dict[object, object] = {}
         self.everything = 0
         self.free_bits: list[int] = []
         self.next_bit = 0
@@ -170,19 +175,22 @@ class BoardIndex:
         for sets, choice in self._memberships(row):
             sets.add(choice, bit)
 
-    @staticmethod
-    def _row(facts: tuple, other_location_ids: Iterable[int], *, bit: int) -> _Row:
+    def _row(self, facts: tuple, other_location_ids: Iterable[int], *, bit: int) -> _Row:
         _pk, deadline, grade_min, grade_max, risk, clearance, name_en, name_fr, station = facts
+        shared = self._shared_one
         return _Row(
             bit=bit,
             deadline=deadline,
-            grades=(grade_min, grade_max),
-            risk_level=risk,
-            clearance=clearance,
-            organisation=(name_en, name_fr),
+            grades=shared((grade_min, grade_max)),
+            risk_level=shared(risk),
+            clearance=shared(clearance),
+            organisation=shared((name_en, name_fr)),
             primary_location_id=station,
             other_location_ids=frozenset(other_location_ids),
         )
+
+    def _shared_one(self, value: Shared) -> Shared:
+        return self._shared.setdefault(value, value)  # type: ignore[return-value]
 
     def _keep(self, pk: int, row: _Row) -> None:
         """Keep the row and its day; its sets are the caller's."""
