@@ -356,5 +356,3 @@ def read_the_board() -> None:
             pass
     except DatabaseError as error:
         logger.warning("The board could not be read before serving: %s", error)
-    finally:
-        connections.close_all()  # not shared with the request that follows, whatever its alias
