@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from vacancies import board_index, facet_index
 from vacancies.facets import _count_in_database
-from vacancies.filters import VacancyFilter
+from vacancies.filters import FACET_PARAMETERS, VacancyFilter
 from vacancies.models import Location, Vacancy
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -257,3 +257,8 @@ def test_a_database_that_does_not_answer_leaves_the_board_for_the_first_count(
     monkeypatch.setattr(board_index.BoardIndex, "catch_up", refuse)
     board_index.read_the_board()  # the worker starts all the same
     assert "could not be read before serving" in caplog.text
+
+
+def test_every_facet_of_the_list_is_counted_in_memory():
+    """A facet added to the list is counted in the database until the board counts it too."""
+    assert set(FACET_PARAMETERS) == facet_index.COUNTED_HERE

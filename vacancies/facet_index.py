@@ -19,11 +19,15 @@ from django.db import connections, router
 from django.utils import timezone
 
 from .board_index import BoardIndex, ChoiceSets, current_board
-from .filters import FACET_PARAMETERS, NO_RISK, Deadline, VacancyFilter
+from .filters import NO_RISK, Deadline, VacancyFilter
 from .models import CLOSING_SOON, Location, Vacancy, in_country
 
 if TYPE_CHECKING:
     from .facets import Counted
+
+# The facets (filters.FACET_PARAMETERS) whose filters _Counting applies; a list filtered by
+# anything else (a facet added since, a search) is counted in the database.
+COUNTED_HERE = frozenset({"grade", "location", "risk", "deadline", "clearance", "organisation"})
 
 
 def counted_in_memory(vacancy_filter: VacancyFilter) -> "tuple[Counted, datetime | None] | None":
@@ -32,7 +36,7 @@ def counted_in_memory(vacancy_filter: VacancyFilter) -> "tuple[Counted, datetime
     database: a search, a filter without a facet, or counts asked within a transaction."""
     if vacancy_filter.search_condition is not None or vacancy_filter.search_within is not None:
         return None
-    if any(name not in FACET_PARAMETERS for name in vacancy_filter.conditions):
+    if any(name not in COUNTED_HERE for name in vacancy_filter.conditions):
         return None
     alias = router.db_for_read(Vacancy)
     if connections[alias].in_atomic_block:
