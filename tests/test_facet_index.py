@@ -262,3 +262,15 @@ def test_a_database_that_does_not_answer_leaves_the_board_for_the_first_count(
 def test_every_facet_of_the_list_is_counted_in_memory():
     """A facet added to the list is counted in the database until the board counts it too."""
     assert set(FACET_PARAMETERS) == facet_index.COUNTED_HERE
+
+
+def test_the_log_of_changes_keeps_a_day():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO vacancies_boardchange (vacancy_id, logged_at)"
+            " VALUES (-1, now() - interval '25 hours'), (-2, now() - interval '23 hours')"
+        )
+        cursor.execute("SELECT vacancies_boardchange_prune()")
+        # (Keys no vacancy has, apart from what other tests logged.)
+        cursor.execute("SELECT vacancy_id FROM vacancies_boardchange WHERE vacancy_id < 0")
+        assert cursor.fetchall() == [(-2,)]

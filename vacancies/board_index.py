@@ -120,21 +120,22 @@ class BoardIndex:
 
     def catch_up(self, connection: BaseDatabaseWrapper) -> None:
         """Read what changed since this process last looked (or everything)."""
+        # One statement, one snapshot: the changes it sees, and where the next look starts
+        # (its oldest transaction still running, whose changes are read again then).
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-            (snapshot_xmin,) = cursor.fetchone()
-            whole = self.seen_up_to is None or monotonic() - self.looked_at > LONGEST_GAP_SECONDS
-            changed: list[int] = []
-            if not whole:
-                cursor.execute(
-                    "SELECT DISTINCT vacancy_id FROM vacancies_boardchange"
-                    " WHERE xid >= %s::text::xid8",
-                    [self.seen_up_to],
-                )
-                changed = [pk for (pk,) in cursor.fetchall()]
-                whole = EVERYTHING_CHANGED in changed or (
-                    len(changed) > WHOLE_BOARD_SHARE * len(self.rows) + 100
-                )
+            cursor.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, ARRAY("
+                " SELECT DISTINCT vacancy_id FROM vacancies_boardchange"
+                " WHERE xid >= %s::text::xid8)",
+                [self.seen_up_to],
+            )
+            snapshot_xmin, changed = cursor.fetchone()
+        whole = (
+            self.seen_up_to is None
+            or monotonic() - self.looked_at > LONGEST_GAP_SECONDS
+            or EVERYTHING_CHANGED in changed
+            or len(changed) > WHOLE_BOARD_SHARE * len(self.rows) + 100
+        )
         if whole:
             self._read_everything(connection.alias)
         elif changed:

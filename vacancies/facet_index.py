@@ -144,9 +144,11 @@ class _Counting:
 
     def changes_at(self) -> datetime | None:
         """When time alone next changes these counts: a deadline passes, or one comes
-        within the week (facets.NEXT_CHANGES)."""
+        within the week, as the database's count says."""
+        from .facets import NEXT_CHANGES  # facets.py imports this module
+
         moments = []
-        for ahead in (timedelta(0), CLOSING_SOON):
+        for _name, ahead in NEXT_CHANGES:
             first = self.index.first_deadline_from(self.now + ahead)
             if first is not None:
                 moments.append(first - ahead)

@@ -135,9 +135,8 @@ def _keep(key: str, version: str, response: HttpResponse) -> None:
     made meanwhile gives the board another, and the entry is never used)."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return
-    if "private" in response.get("Cache-Control", "") or "no-store" in response.get(
-        "Cache-Control", ""
-    ):
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
         return
     now = time.time()
     if reading_from_replica() and now - version_made_at(version) < settings.REPLICA_MAX_LAG_SECONDS:
