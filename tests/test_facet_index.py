@@ -7,6 +7,7 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -41,7 +42,7 @@ def list_filter(query: str = "", *, language: str = "en", now=None) -> VacancyFi
 def both_ways(query: str = "", *, language: str = "en", now=None):
     """(counts from memory, counts from the database) for the list's query string."""
     vacancy_filter = list_filter(query, language=language, now=now)
-    in_memory = facet_index.counted_in_memory(vacancy_filter)
+    in_memory = facet_index.counted_in_memory(vacancy_filter, offset=0, limit=20)
     assert in_memory is not None, "counted in the database, not in memory"
     in_database = _count_in_database(vacancy_filter, offset=0, limit=20)
     return comparable(*in_memory), comparable(*in_database)
@@ -232,11 +233,19 @@ def test_a_change_committed_after_the_last_look_is_counted(generated_board, test
 def test_a_transaction_that_has_written_counts_in_the_database(generated_board):
     with transaction.atomic():
         Vacancy.objects.filter(pk=first_published().pk).update(risk_level="extreme")
-        assert facet_index.counted_in_memory(list_filter()) is None
+        assert facet_index.counted_in_memory(list_filter(), offset=0, limit=20) is None
 
 
-def test_a_search_is_counted_in_the_database(generated_board):
-    assert facet_index.counted_in_memory(list_filter("q=logistics")) is None
+def test_an_alerts_search_among_recent_vacancies_is_counted_in_the_database(generated_board):
+    vacancy_filter = VacancyFilter(
+        QueryDict("q=logistics"),
+        queryset=Vacancy.objects.published(),
+        language="en",
+        search_within=Q(published_at__gte=timezone.now() - timedelta(days=7)),
+    )
+    vacancy_filter.is_valid()
+    vacancy_filter.qs  # noqa: B018
+    assert facet_index.counted_in_memory(vacancy_filter, offset=0, limit=20) is None
 
 
 def test_a_server_worker_reads_the_board_before_its_first_visitor(
@@ -244,7 +253,7 @@ def test_a_server_worker_reads_the_board_before_its_first_visitor(
 ):
     board_index.read_the_board()
     with django_assert_max_num_queries(4) as made:  # what changed since: nothing
-        facet_index.counted_in_memory(list_filter())
+        facet_index.counted_in_memory(list_filter(), offset=0, limit=20)
     assert not any("vacancies_vacancy" in query["sql"] for query in made.captured_queries)
 
 

@@ -30,7 +30,9 @@ from django.db.models.functions import Cast, Extract
 
 from jobboard.replicas import public_reads
 
-from .models import Vacancy
+from .folding import learn_words
+from .models import NO_DEADLINE, SEARCH_VECTORS, Vacancy
+from .word_sets import WordSets
 
 MICROSECONDS_A_DAY = 86_400_000_000
 # The log keeps a day of changes (migration 0015): a process that has not looked for half
@@ -45,7 +47,7 @@ Shared = TypeVar("Shared", bound=object)
 
 _FACTS = (
     "pk", "deadline_us", "grade_min", "grade_max", "risk_level", "clearance",
-    "organisation_en", "organisation_fr", "primary_location_id",
+    "organisation_en", "organisation_fr", "primary_location_id", "title_en", "title_fr",
 )  # fmt: skip
 
 
@@ -97,6 +99,13 @@ class BoardIndex:
 
     def _empty(self) -> None:
         self.rows: dict[int, _Row] = {}  # vacancy pk -> row
+        self.pk_of_bit: dict[int, int] = {}
+        # The searched words' sets (vacancies/word_sets.py), read again as they are used.
+        self.words = WordSets()
+        # The words of the titles, folded -> as written: what a search finding nothing is
+        # corrected to (search.known_words). Kept until the whole board is read again: a
+        # word whose vacancies have left is harmless, as each correction is tried first.
+        self.title_words: dict[str, str] = {}
         # One object for each value that many rows share (a grade range, a risk level, an
         # organisation's names): a row then holds a reference, not a copy.
         self._shared: dict[object, object] = {}
@@ -113,6 +122,7 @@ class BoardIndex:
         self.rows_of_day: dict[int | None, set[int]] = {}  # day -> vacancy pks
         self.sorted_days: list[int] = []
         self._unions_of_days: dict[tuple[int | None, int | None], int] = {}
+        self._days_in_closing_order: list[int] | None = None
         self.seen_up_to: int | None = None  # the xmin of the snapshot last looked from
         self.looked_at = 0.0  # monotonic()
 
@@ -149,24 +159,59 @@ class BoardIndex:
         published = Vacancy.objects.using(alias).published()
         others = _other_locations(alias, published.values("pk"))
         members: dict[tuple[ChoiceSets, object], list[int]] = {}
+        titles: set[str] = set()
         for facts in _facts(published):
+            titles.update(facts[9:])
             row = self._row(facts, others.get(facts[0], ()), bit=self._new_bit())
             self.rows[facts[0]] = row
+            self.pk_of_bit[row.bit] = facts[0]
             self.rows_of_day.setdefault(row.day, set()).add(facts[0])
             for sets, choice in self._memberships(row):
                 members.setdefault((sets, choice), []).append(row.bit)
         for (sets, choice), bits in members.items():
             sets.of[choice] = _bit_set(bits, self.next_bit)
         self.everything = _bit_set(range(self.next_bit), self.next_bit)
+        learn_words(titles, self.title_words)
         self.sorted_days = sorted(day for day in self.rows_of_day if day is not None)
 
     def _read_again(self, alias: str, pks: list[int]) -> None:
+        self.words.take_out(self.bits_of(pks))
         for pk in pks:
             self._remove(pk)
         published = Vacancy.objects.using(alias).published().filter(pk__in=pks)
         others = _other_locations(alias, pks)
+        added = []
         for facts in _facts(published):
             self._add(facts, others.get(facts[0], ()))
+            learn_words(facts[9:], self.title_words)
+            added.append(facts[0])
+        if added and self.words.columns():
+            self._put_back_words(alias, added)
+
+    def _put_back_words(self, alias: str, pks: list[int]) -> None:
+        """Put these vacancies, read again, into the kept sets of the words they now have."""
+        columns = sorted(self.words.columns())
+        assert set(columns) <= set(SEARCH_VECTORS)  # column names go into the SQL
+        arrays = ", ".join(f"tsvector_to_array({column})" for column in columns)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT id, {arrays} FROM vacancies_vacancy WHERE id = ANY(%s)", [pks])
+            rows = cursor.fetchall()
+        for number, column in enumerate(columns, start=1):
+            lexemes_of_bit = {
+                self.rows[row[0]].bit: sorted(row[number] or ())
+                for row in rows
+                if row[0] in self.rows
+            }
+            self.words.put_back(column, lexemes_of_bit)
+
+    def bits_of(self, pks: Iterable[int]) -> int:
+        """The set of those of these vacancies that are on the board."""
+        rows = self.rows
+        return _bit_set((rows[pk].bit for pk in pks if pk in rows), self.next_bit)
+
+    def pks_of(self, bits: int) -> list[int]:
+        """The vacancies of a set, in the order of their bits."""
+        return [self.pk_of_bit[bit] for bit in members(bits)]
 
     def _add(self, facts: tuple, other_location_ids: Iterable[int]) -> None:
         bit = self.free_bits.pop() if self.free_bits else self._new_bit()
@@ -177,7 +222,7 @@ class BoardIndex:
             sets.add(choice, bit)
 
     def _row(self, facts: tuple, other_location_ids: Iterable[int], *, bit: int) -> _Row:
-        _pk, deadline, grade_min, grade_max, risk, clearance, name_en, name_fr, station = facts
+        _pk, deadline, grade_min, grade_max, risk, clearance, name_en, name_fr, station = facts[:9]
         shared = self._shared_one
         return _Row(
             bit=bit,
@@ -196,6 +241,7 @@ class BoardIndex:
     def _keep(self, pk: int, row: _Row) -> None:
         """Keep the row and its day; its sets are the caller's."""
         self.rows[pk] = row
+        self.pk_of_bit[row.bit] = pk
         day = row.day
         if day not in self.rows_of_day:
             self.rows_of_day[day] = set()
@@ -203,6 +249,7 @@ class BoardIndex:
                 bisect.insort(self.sorted_days, day)
         self.rows_of_day[day].add(pk)
         self._unions_of_days.clear()
+        self._days_in_closing_order = None
 
     def _remove(self, pk: int) -> None:
         row = self.rows.pop(pk, None)
@@ -218,7 +265,9 @@ class BoardIndex:
             if day is not None:
                 self.sorted_days.remove(day)
         self.free_bits.append(row.bit)
+        del self.pk_of_bit[row.bit]
         self._unions_of_days.clear()
+        self._days_in_closing_order = None
 
     def _new_bit(self) -> int:
         self.next_bit += 1
@@ -271,6 +320,21 @@ class BoardIndex:
                 return datetime.fromtimestamp(min(later) / 1_000_000, UTC)
         return None
 
+    def days_in_closing_order(self) -> list[int]:
+        """Each day's vacancies, in the order of their closing moment (models.CLOSING):
+        those without a deadline close on NO_DEADLINE's day, the last. Kept until the next
+        change."""
+        if self._days_in_closing_order is None:
+            days = [self.days.of[day] for day in self.sorted_days]
+            without_deadline = self.without_deadline()
+            if without_deadline:
+                if self.sorted_days and self.sorted_days[-1] == _NO_DEADLINE_DAY:
+                    days[-1] |= without_deadline
+                else:
+                    days.append(without_deadline)
+            self._days_in_closing_order = days
+        return self._days_in_closing_order
+
     def _union_of_days(self, first: int | None, last: int | None) -> int:
         """The vacancies whose deadline falls on a day from ``first`` to ``last``
         (inclusive; None: no bound). Kept until the next change: the same unions serve every
@@ -293,6 +357,22 @@ def _bit_set(bits: Iterable[int], size: int) -> int:
     for bit in bits:
         buffer[bit >> 3] |= 1 << (bit & 7)
     return int.from_bytes(buffer, "little")
+
+
+_NO_DEADLINE_DAY = (NO_DEADLINE - datetime(1970, 1, 1, tzinfo=UTC)).days
+
+# The bits set in each byte, by the byte's value.
+_BITS_OF_BYTE = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+
+
+def members(bits: int) -> list[int]:
+    """The bits of a set, in order."""
+    found: list[int] = []
+    for at, value in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
+        if value:
+            base = at * 8
+            found.extend(base + bit for bit in _BITS_OF_BYTE[value])
+    return found
 
 
 def _microseconds(moment: datetime | None) -> int | None:

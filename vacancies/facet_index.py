@@ -6,12 +6,15 @@ Counting in the database reads every open vacancy, so the first visitor after ea
 waited in proportion to the size of the board (86–168 ms at 100,000 vacancies). Here a count
 is a few operations on bit sets: about 2 ms, nearly the same at 10,000 and at 100,000.
 
-Not counted here, but in the database (vacancies/facets.py): a search (its words are matched
-by PostgreSQL's full-text indexes), and counts asked within a transaction (what it sees may
-be its own writes, yet to be rolled back; public pages read outside any).
+A search's counts are made the same way among its matches (vacancies/search_index.py).
+Not counted here, but in the database (vacancies/facets.py): a search the word sets cannot
+answer (a phrase), an alert's search among recent vacancies, and counts asked within a
+transaction (what it sees may be its own writes, yet to be rolled back; public pages read
+outside any).
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -21,36 +24,70 @@ from django.utils import timezone
 from .board_index import BoardIndex, ChoiceSets, current_board
 from .filters import NO_RISK, Deadline, VacancyFilter
 from .models import CLOSING_SOON, Location, Vacancy, in_country
+from .search_index import page_of, searched_in_memory
 
 if TYPE_CHECKING:
     from .facets import Counted
 
 # The facets (filters.FACET_PARAMETERS) whose filters _Counting applies; a list filtered by
-# anything else (a facet added since, a search) is counted in the database.
+# anything else (a facet added since) is counted in the database.
 COUNTED_HERE = frozenset({"grade", "location", "risk", "deadline", "clearance", "organisation"})
 
 
-def counted_in_memory(vacancy_filter: VacancyFilter) -> "tuple[Counted, datetime | None] | None":
-    """The counts of ``vacancy_filter`` (facets.Counted) and when they next change as time
-    passes, from this process's board index; None when they must be counted in the
-    database: a search, a filter without a facet, or counts asked within a transaction."""
-    if vacancy_filter.search_condition is not None or vacancy_filter.search_within is not None:
+def counted_in_memory(
+    vacancy_filter: VacancyFilter, *, offset: int, limit: int
+) -> "tuple[Counted, datetime | None] | None":
+    """The counts of ``vacancy_filter`` (facets.Counted), for a search its page too, and
+    when they next change as time passes, from this process's board index; None when they
+    must be counted in the database: an alert's search among recent vacancies, a search the
+    word sets cannot answer (a phrase), a filter without a facet, or counts asked within a
+    transaction."""
+    if vacancy_filter.search_within is not None:
         return None
-    if any(name not in COUNTED_HERE for name in vacancy_filter.conditions):
+    if any(name not in COUNTED_HERE and name != "q" for name in vacancy_filter.conditions):
         return None
     alias = router.db_for_read(Vacancy)
-    if connections[alias].in_atomic_block:
+    connection = connections[alias]
+    if connection.in_atomic_block:
         return None  # what this transaction sees may be its own writes, yet to be undone
     with current_board(alias) as board:
-        counting = _Counting(board, vacancy_filter, alias)
-        return counting.counted(), counting.changes_at()
+        searched = None
+        if vacancy_filter.search is not None:
+            searched = searched_in_memory(vacancy_filter.search, board, connection)
+            if searched is None:
+                return None
+        counting = _Counting(
+            board, vacancy_filter, alias, matches=None if searched is None else searched.matches
+        )
+        counted = counting.counted()
+        if searched is not None:
+            page = page_of(
+                searched,
+                counting.passing(),
+                board,
+                vacancy_filter,
+                connection,
+                offset=offset,
+                limit=limit,
+            )
+            counted = replace(counted, page=page)
+        return counted, counting.changes_at()
 
 
 class _Counting:
     """One list's counts over the board index."""
 
-    def __init__(self, index: BoardIndex, vacancy_filter: VacancyFilter, alias: str):
+    def __init__(
+        self,
+        index: BoardIndex,
+        vacancy_filter: VacancyFilter,
+        alias: str,
+        *,
+        matches: int | None = None,
+    ):
         self.index = index
+        # What a search matches: every count is made among them.
+        self.everything = index.everything if matches is None else index.everything & matches
         self.now = vacancy_filter.now
         self.language = vacancy_filter.language
         chosen = vacancy_filter.form.cleaned_data
@@ -98,7 +135,7 @@ class _Counting:
             )
 
     def passing(self, *except_facets: str) -> int:
-        bits = self.index.everything
+        bits = self.everything
         for facet, within in self.within.items():
             if facet not in except_facets:
                 bits &= within

@@ -166,7 +166,7 @@ def _count(
     """The counts, from this process's board index (vacancies/facet_index.py), or else in
     one query whatever the number of vacancies; and the moment they next change as time
     passes."""
-    in_memory = counted_in_memory(vacancy_filter)
+    in_memory = counted_in_memory(vacancy_filter, offset=offset, limit=limit)
     if in_memory is not None:
         return in_memory
     return _count_in_database(vacancy_filter, offset=offset, limit=limit)

@@ -372,6 +372,10 @@ class Vacancy(models.Model):
             models.Index(fields=["source_sha256"], name="vacancy_source_sha256"),
             GinIndex(fields=["search_en"], name="vacancy_search_en"),
             GinIndex(fields=["search_fr"], name="vacancy_search_fr"),
+            # The titles' words, read into each process's memory as searches ask for them
+            # (vacancies/word_sets.py): the best matches have them.
+            GinIndex(fields=["title_search_en"], name="vacancy_title_search_en"),
+            GinIndex(fields=["title_search_fr"], name="vacancy_title_search_fr"),
         ]
         constraints = [
             models.CheckConstraint(

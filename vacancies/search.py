@@ -12,28 +12,28 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db import models
-from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Q, Subquery, When
+from django.db import connections, models, router
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Subquery, When
+from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .board_index import current_board
 from .counting_cache import cached_counts
+from .folding import LETTERS, folded, folded_name, learn_words
 from .models import SEARCH_CONFIGS, Location, PlaceName, Vacancy
 
 # A place's name is at most this many words long ("United States of America").
 _LONGEST_PLACE_NAME = 4
 # What is typed and compared: runs of letters and digits (an underscore is neither).
 _WORD = re.compile(r"\w+")
-_LETTERS = re.compile(r"[^\W_]+")
 # The last word of a search, typed bare (not quoted, not excluded with '-'): matched also
 # as the start of a word. Three letters at least, so that 'a' does not match everything.
 _LAST_WORD = re.compile(r"(?:^|\s)(\w{3,40})\s*$")
@@ -42,14 +42,6 @@ _LAST_WORD = re.compile(r"(?:^|\s)(\w{3,40})\s*$")
 _SHORTEST_STEM = 5
 # Around the matched words of an extract; escaped text goes between them (see highlighted).
 _MARK_START, _MARK_END = "\x1e", "\x1f"
-
-
-def folded(text: str) -> str:
-    """Lower case without accents, every run of other signs a single space: 'Kyïv' and
-    'KYIV' both give 'kyiv', "'s-Gravenhage" gives 's gravenhage'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(sign for sign in decomposed if not unicodedata.combining(sign))
-    return " ".join(_LETTERS.findall(letters))
 
 
 PlaceNames = Mapping[str, frozenset[int]]  # a folded name -> the locations it names
@@ -62,15 +54,25 @@ def known_place_names(now: datetime) -> PlaceNames:
 
 
 def _place_names() -> dict[str, frozenset[int]]:
-    # In one query: each location with the other names given to its city or its country.
-    named_so = PlaceName.objects.filter(
-        Q(place__iexact=OuterRef("city")) | Q(place__iexact=OuterRef("country"))
-    ).values("name")
+    # Each location with the other names given to its city or its country (compared as
+    # PostgreSQL compares iexact: in upper case, as it writes it).
+    other_names: dict[str, list[str]] = {}
+    for place, name in PlaceName.objects.values_list(Upper("place"), "name"):
+        other_names.setdefault(place, []).append(name)
     names: dict[str, set[int]] = {}
-    for pk, *location_names, other_names in Location.objects.values_list(
-        "pk", "city", "country", "city_fr", "country_fr", ArraySubquery(named_so)
+    for (
+        pk,
+        city,
+        country,
+        city_fr,
+        country_fr,
+        city_key,
+        country_key,
+    ) in Location.objects.order_by().values_list(
+        "pk", "city", "country", "city_fr", "country_fr", Upper("city"), Upper("country")
     ):
-        for name in filter(None, map(folded, [*location_names, *other_names])):
+        named_so = other_names.get(city_key, []) + other_names.get(country_key, [])
+        for name in filter(None, map(folded_name, [city, country, city_fr, country_fr, *named_so])):
             names.setdefault(name, set()).add(pk)
     return {name: frozenset(locations) for name, locations in names.items()}
 
@@ -122,33 +124,37 @@ class CandidateSearch:
     @cached_property
     def ranking(self) -> dict[str, models.Expression]:
         """Columns that put the best matches first: posts whose duty station is the place
-        named, then with the words in the title in the page's language, then in the other
-        one's."""
-        title_words = self.text or " ".join(place.typed for place in self.places)
-        at_places: models.Expression = models.Value(False)
+        named (when one is), then with the words in the title in the page's language, then
+        in the other one's."""
+        ranking: dict[str, models.Expression] = {}
         if self.places:
-            stationed = Q()
+            # A post without a duty station is not at the place (false, not unknown: an
+            # unknown would come first in a descending order).
+            stationed = Q(primary_location__isnull=False)
             for place in self.places:
                 stationed &= Q(primary_location__in=place.locations)
-            at_places = ExpressionWrapper(stationed, output_field=BooleanField())
-        return {
-            "place_match": at_places,
-            "title_match": ExpressionWrapper(
-                _title_matching(title_words, self.language), output_field=BooleanField()
-            ),
-            "other_title_match": ExpressionWrapper(
-                _title_matching(title_words, self.other_language), output_field=BooleanField()
-            ),
-        }
+            ranking["place_match"] = ExpressionWrapper(stationed, output_field=BooleanField())
+        for column, language in (
+            ("title_match", self.language),
+            ("other_title_match", self.other_language),
+        ):
+            ranking[column] = ExpressionWrapper(
+                _title_matching(self.title_words, language), output_field=BooleanField()
+            )
+        return ranking
+
+    @property
+    def title_words(self) -> str:
+        """What is looked for in the titles: the words, or else the places named."""
+        return self.text or " ".join(place.typed for place in self.places)
 
     def extract(self) -> Case:
         """A few words of the notice around those searched for, marked (see highlighted): in
         the language its card shows, the page's where the notice has it."""
-        words = self.text or " ".join(place.typed for place in self.places)
         here, there = self.language, self.other_language
         return Case(
-            When(**{f"title_{here}": ""}, then=_headline(words, there)),
-            default=_headline(words, here),
+            When(**{f"title_{here}": ""}, then=_headline(self.title_words, there)),
+            default=_headline(self.title_words, here),
         )
 
 
@@ -257,9 +263,10 @@ def _title_matching(text: str, language: str) -> Q:
     return Q(**{f"title_search_{language}": text_query(text, language)})
 
 
-# Extracts are taken from the start of a notice (its summary and duties): reading a whole
-# notice to mark its words costs about 2 ms, and a page shows twenty (docs/performance.md).
-EXTRACT_FROM_FIRST = 3000  # characters
+# Extracts are taken from the start of a notice (its summary): reading a whole notice to
+# mark its words costs about 2 ms, its first 3,000 characters 0.5 ms, its first 1,500 about
+# 0.2, and a page shows twenty (docs/performance.md).
+EXTRACT_FROM_FIRST = 1500  # characters
 
 
 class _SectionsStart(models.Func):
@@ -330,23 +337,33 @@ KnownWords = Mapping[str, str]  # a folded word -> as titles and places write it
 
 def known_words(now: datetime) -> KnownWords:
     """The words of the published vacancies' titles and of every place's names, three
-    letters or more: what a search with no result is corrected to. Kept in the cache until
-    the board changes."""
-    return cached_counts(key_parts=("known words",), now=now, count=lambda: (_known_words(), None))
+    letters or more: what a search with no result is corrected to. The titles' words come
+    from this process's board (vacancies/board_index.py); within a transaction, which may
+    see its own writes, from the database, kept in the cache until the board changes."""
+    alias = router.db_for_read(Vacancy)
+    if connections[alias].in_atomic_block:
+        return cached_counts(
+            key_parts=("known words",), now=now, count=lambda: (_known_words(), None)
+        )
+    with current_board(alias) as board:
+        known = dict(board.title_words)
+    learn_words(_place_texts(), known)
+    return known
 
 
 def _known_words() -> dict[str, str]:
     titles = Vacancy.objects.published().order_by().values_list("title_en", "title_fr").distinct()
-    texts = [text for pair in titles for text in pair]
-    places = Location.objects.values_list("city", "country", "city_fr", "country_fr")
-    texts += [name for place in places for name in place]
-    texts += PlaceName.objects.values_list("name", flat=True)
     known: dict[str, str] = {}
-    for text in texts:
-        for word in _LETTERS.findall(text.lower()):
-            if len(word) >= 3:
-                known.setdefault(folded(word), word)
+    learn_words((text for pair in titles for text in pair), known)
+    learn_words(_place_texts(), known)
     return known
+
+
+def _place_texts() -> list[str]:
+    places = Location.objects.values_list("city", "country", "city_fr", "country_fr")
+    texts = [name for place in places for name in place]
+    texts += PlaceName.objects.values_list("name", flat=True)
+    return texts
 
 
 def corrected(typed: str, known: KnownWords) -> str | None:
@@ -365,5 +382,5 @@ def corrected(typed: str, known: KnownWords) -> str | None:
         closest = difflib.get_close_matches(key, candidates, n=1, cutoff=_ALIKE)
         return known[closest[0]] if closest else word[0]
 
-    suggestion = _LETTERS.sub(better, typed)
+    suggestion = LETTERS.sub(better, typed)
     return suggestion if suggestion != typed else None
