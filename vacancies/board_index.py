@@ -99,7 +99,7 @@ class BoardIndex:
 
     def _empty(self) -> None:
         self.rows: dict[int, _Row] = {}  # vacancy pk -> row
-        self.pk_of_bit: dict[int, int] = {}
+        self.pk_of_bit: list[int] = []  # bit -> vacancy pk (a free bit's is 0)
         # The searched words' sets (vacancies/word_sets.py), read again as they are used.
         self.words = WordSets()
         # The words of the titles, folded -> as written: what a search finding nothing is
@@ -211,7 +211,8 @@ class BoardIndex:
 
     def pks_of(self, bits: int) -> list[int]:
         """The vacancies of a set, in the order of their bits."""
-        return [self.pk_of_bit[bit] for bit in members(bits)]
+        pk_of_bit = self.pk_of_bit
+        return [pk_of_bit[bit] for bit in members(bits)]
 
     def _add(self, facts: tuple, other_location_ids: Iterable[int]) -> None:
         bit = self.free_bits.pop() if self.free_bits else self._new_bit()
@@ -265,12 +266,13 @@ class BoardIndex:
             if day is not None:
                 self.sorted_days.remove(day)
         self.free_bits.append(row.bit)
-        del self.pk_of_bit[row.bit]
+        self.pk_of_bit[row.bit] = 0
         self._unions_of_days.clear()
         self._days_in_closing_order = None
 
     def _new_bit(self) -> int:
         self.next_bit += 1
+        self.pk_of_bit.append(0)
         return self.next_bit - 1
 
     def _memberships(self, row: _Row) -> list[tuple[ChoiceSets, object]]:
