@@ -384,6 +384,9 @@ def print_first_searches(cases: list[Case]) -> None:
             start = time.perf_counter()
             client.get(case.urls[0], secure=True)
         print(f"  {case.name} ({case.language}): {(time.perf_counter() - start) * 1000:.1f}")
+    with board_index.current_board(connection.alias) as board:
+        words = board.words
+        print(f"  the last one's words kept: {len(words)} sets, {words.size_bytes / 2**20:.2f} MB")
 
 
 def print_after_writes(options, notices: int = 100) -> None:

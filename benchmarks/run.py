@@ -15,9 +15,11 @@ own data is never touched.
 import argparse
 import os
 import re
+import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,11 +52,13 @@ def main():
         f"parse:  {parsed / seconds:6.1f} PDF notices/s  ({parsed} in {seconds:.1f} s, one core "
         "and its PDF reader)"
     )
-    for kind, jobs, (imported, seconds) in bench_import(texts, options.imports, [1, cores]):
+    for kind, jobs, (imported, seconds, spent) in bench_import(texts, options.imports, [1, cores]):
         if kind == "new":
             print(
                 f"import: {imported / seconds:6.0f} notices/s  ({imported} new notices in "
-                f"{seconds:.1f} s, --jobs {jobs})"
+                f"{seconds:.1f} s, --jobs {jobs}; processor time a notice: "
+                f"{spent.importing / imported * 1000:.1f} ms importing, "
+                f"{spent.database / imported * 1000:.1f} ms PostgreSQL)"
             )
         else:
             print(
@@ -130,16 +134,57 @@ def time_import(paths, jobs, expected):
     fails or has another outcome than ``expected``."""
     from vacancies.importing import import_notice_files
 
+    before = ProcessorTime.now()
     start = time.perf_counter()
     results = list(import_notice_files(paths, jobs=jobs))
     elapsed = time.perf_counter() - start
+    spent = ProcessorTime.now() - before
     failed = [r for r in results if r.error]
     if failed:
         sys.exit(f"{len(failed)} benchmark notices failed: {failed[0].error}")
     other = [r for r in results if r.outcome != expected]
     if other:
         sys.exit(f"{len(other)} benchmark notices were {other[0].outcome}, not {expected}")
-    return len(paths), elapsed
+    return len(paths), elapsed, spent
+
+
+@dataclass(frozen=True)
+class ProcessorTime:
+    """Seconds of processor time spent so far by this process and its finished children
+    (the import's workers), and by the PostgreSQL server's processes (read from /proc, on
+    Linux; 0 elsewhere). On one machine both share its cores; on a site, the database
+    server has its own."""
+
+    importing: float
+    database: float
+
+    @classmethod
+    def now(cls) -> "ProcessorTime":
+        own, children = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        importing = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        return cls(importing=importing, database=_postgres_seconds())
+
+    def __sub__(self, other: "ProcessorTime") -> "ProcessorTime":
+        return ProcessorTime(self.importing - other.importing, self.database - other.database)
+
+
+def _postgres_seconds() -> float:
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+            if "(postgres" not in fields[0]:
+                continue
+            values = fields[1].split()
+            # Its own time and its finished children's: a backend that ends during the run
+            # is counted in its server's.
+            ticks += sum(int(value) for value in values[11:15])  # utime, stime, cutime, cstime
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

@@ -277,9 +277,10 @@ def test_the_log_of_changes_keeps_a_day():
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO vacancies_boardchange (vacancy_id, logged_at)"
-            " VALUES (-1, now() - interval '25 hours'), (-2, now() - interval '23 hours')"
+            " VALUES (-2, now() - interval '25 hours'), (-3, now() - interval '23 hours')"
         )
         cursor.execute("SELECT vacancies_boardchange_prune()")
-        # (Keys no vacancy has, apart from what other tests logged.)
-        cursor.execute("SELECT vacancy_id FROM vacancies_boardchange WHERE vacancy_id < 0")
-        assert cursor.fetchall() == [(-2,)]
+        # (Keys no vacancy has, -1 being a change of places, apart from what other tests
+        # logged.)
+        cursor.execute("SELECT vacancy_id FROM vacancies_boardchange WHERE vacancy_id < -1")
+        assert cursor.fetchall() == [(-3,)]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from vacancies import board_index, facet_index
 from vacancies.facets import _count_in_database
 from vacancies.filters import VacancyFilter
-from vacancies.models import Location, Vacancy
+from vacancies.models import Location, PlaceName, Vacancy
 from vacancies.search import _known_words, known_words
 from vacancies.word_sets import And, Not, Or, Word, WordSets, parsed_query
 
@@ -233,6 +233,22 @@ def test_typing_errors_are_corrected_with_the_words_of_the_board(generated_board
     retitled.title_en = "Quartermaster general"
     retitled.save()
     assert "quartermaster" in known_words(timezone.now())
+
+
+def test_a_place_renamed_or_named_anew_is_found_at_once(generated_board):
+    both_ways("q=Kiev")  # the board and its places are read
+    kyiv = Location.objects.get(city="Kyiv")
+    PlaceName.objects.create(place="Kyiv", name="Kyjiw")
+    in_memory, in_database = both_ways("q=Kyjiw")
+    assert in_memory == in_database
+    assert in_memory["total"] > 0
+    Location.objects.filter(pk=kyiv.pk).update(city="Kyyiv")  # not through Django
+    in_memory, in_database = both_ways("q=Kyyiv")
+    assert in_memory == in_database
+    assert in_memory["total"] > 0
+    assert both_ways("country=Ukraine&other_locations=on")[0]["places"] == (
+        both_ways("country=Ukraine&other_locations=on")[1]["places"]
+    )
 
 
 class TestReadingPostgresQueries:

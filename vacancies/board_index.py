@@ -32,6 +32,7 @@ from jobboard.replicas import public_reads
 
 from .folding import learn_words
 from .models import NO_DEADLINE, SEARCH_VECTORS, Vacancy
+from .place_names import LocationNames, PlaceNames, read_places
 from .word_sets import WordSets
 
 MICROSECONDS_A_DAY = 86_400_000_000
@@ -40,8 +41,10 @@ MICROSECONDS_A_DAY = 86_400_000_000
 LONGEST_GAP_SECONDS = 12 * 3600
 # More changed vacancies than this share of the board are read as a whole board.
 WHOLE_BOARD_SHARE = 0.25
-# Vacancy 0 in the log: a table emptied at once (TRUNCATE).
+# Vacancy 0 in the log: a table emptied at once (TRUNCATE); vacancy -1: a place changed
+# (a location, another name of a place: migration 0017).
 EVERYTHING_CHANGED = 0
+PLACES_CHANGED = -1
 
 Shared = TypeVar("Shared", bound=object)
 
@@ -106,6 +109,9 @@ class BoardIndex:
         # corrected to (search.known_words). Kept until the whole board is read again: a
         # word whose vacancies have left is harmless, as each correction is tried first.
         self.title_words: dict[str, str] = {}
+        # Each location's names, and every name a search finds places by (place_names.py).
+        self.locations: LocationNames = {}
+        self.place_names: PlaceNames = {}
         # One object for each value that many rows share (a grade range, a risk level, an
         # organisation's names): a row then holds a reference, not a copy.
         self._shared: dict[object, object] = {}
@@ -148,14 +154,19 @@ class BoardIndex:
         )
         if whole:
             self._read_everything(connection.alias)
-        elif changed:
-            self._read_again(connection.alias, changed)
+        else:
+            if PLACES_CHANGED in changed:
+                self.locations, self.place_names = read_places(connection.alias)
+            vacancies = [pk for pk in changed if pk != PLACES_CHANGED]
+            if vacancies:
+                self._read_again(connection.alias, vacancies)
         self.seen_up_to, self.looked_at = snapshot_xmin, monotonic()
 
     def _read_everything(self, alias: str) -> None:
         """Every published vacancy, each set made at once from its members' bits (adding
         vacancies one by one would copy every set once per vacancy)."""
         self._empty()
+        self.locations, self.place_names = read_places(alias)
         published = Vacancy.objects.using(alias).published()
         others = _other_locations(alias, published.values("pk"))
         members: dict[tuple[ChoiceSets, object], list[int]] = {}

@@ -93,12 +93,7 @@ class _Counting:
         chosen = vacancy_filter.form.cleaned_data
         filtered = vacancy_filter.conditions
         self.with_other_locations = bool(chosen.get("other_locations"))
-        self.locations = {
-            pk: (city, country, city_fr, country_fr)
-            for pk, city, country, city_fr, country_fr in Location.objects.using(alias).values_list(
-                "pk", "city", "country", "city_fr", "country_fr"
-            )
-        }
+        self.locations = index.locations
         # Each filtered facet's vacancies (a facet not filtered lets every vacancy through).
         self.within: dict[str, int] = {}
         if "grade" in filtered:

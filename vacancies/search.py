@@ -20,15 +20,15 @@ from functools import cached_property
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connections, models, router
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Subquery, When
-from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .board_index import current_board
 from .counting_cache import cached_counts
-from .folding import LETTERS, folded, folded_name, learn_words
+from .folding import LETTERS, folded, learn_words
 from .models import SEARCH_CONFIGS, Location, PlaceName, Vacancy
+from .place_names import read_places
 
 # A place's name is at most this many words long ("United States of America").
 _LONGEST_PLACE_NAME = 4
@@ -48,33 +48,17 @@ PlaceNames = Mapping[str, frozenset[int]]  # a folded name -> the locations it n
 
 
 def known_place_names(now: datetime) -> PlaceNames:
-    """Every name a search can find a place by, kept in the cache until a location or a
-    place name changes."""
-    return cached_counts(key_parts=("place names",), now=now, count=lambda: (_place_names(), None))
-
-
-def _place_names() -> dict[str, frozenset[int]]:
-    # Each location with the other names given to its city or its country (compared as
-    # PostgreSQL compares iexact: in upper case, as it writes it).
-    other_names: dict[str, list[str]] = {}
-    for place, name in PlaceName.objects.values_list(Upper("place"), "name"):
-        other_names.setdefault(place, []).append(name)
-    names: dict[str, set[int]] = {}
-    for (
-        pk,
-        city,
-        country,
-        city_fr,
-        country_fr,
-        city_key,
-        country_key,
-    ) in Location.objects.order_by().values_list(
-        "pk", "city", "country", "city_fr", "country_fr", Upper("city"), Upper("country")
-    ):
-        named_so = other_names.get(city_key, []) + other_names.get(country_key, [])
-        for name in filter(None, map(folded_name, [city, country, city_fr, country_fr, *named_so])):
-            names.setdefault(name, set()).add(pk)
-    return {name: frozenset(locations) for name, locations in names.items()}
+    """Every name a search can find a place by: from this process's board
+    (vacancies/board_index.py), read again when a place changes; within a transaction,
+    which may see its own writes, from the database, kept in the cache until the board
+    changes."""
+    alias = router.db_for_read(Vacancy)
+    if connections[alias].in_atomic_block:
+        return cached_counts(
+            key_parts=("place names",), now=now, count=lambda: (read_places(alias)[1], None)
+        )
+    with current_board(alias) as board:
+        return board.place_names
 
 
 @dataclass(frozen=True)

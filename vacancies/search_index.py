@@ -8,13 +8,13 @@ the sets of its words (vacancies/word_sets.py), the places named over the board'
 a reference's start by its index. The same condition as ``CandidateSearch.condition``, in
 sets. A query the sets cannot answer (a phrase) leaves the search to the database.
 
-The page is ordered by the database, but only among the few vacancies that can be on it:
-the best matches first (``CandidateSearch.ranking``: at the place named, the words in the
-title in the page's language, in the other one), then by closing date. The sets give how
-many vacancies each rank holds, and each day's within a rank, so whole ranks and days
-before the page are skipped by counting, and those that reach it are sorted by the
-database's own ORDER BY. In other orders (newest, grade), all the matches can be on the
-page: few are sorted by the database by key, many found walking the board in that order.
+The page: the best matches first (``CandidateSearch.ranking``: at the place named, the
+words in the title in the page's language, in the other one), then by closing date. The
+ranks are sets, and so is each closing day: whole ranks and days before the page are
+skipped by counting, and only the vacancies of those that reach it are read, in the list's
+closing order, from the database, then put in rank order. In the other orders (newest,
+grade), every match can be on the page: few are ordered by the database by key, many are
+found walking the whole board in that order.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.db.models.sql import Query as SQLQuery
 
 from .board_index import BoardIndex
-from .filters import Sort, VacancyFilter
+from .filters import ORDERINGS, Sort, VacancyFilter
 from .models import Vacancy
 from .search import CandidateSearch, reference_typed, text_query
 from .word_sets import Query, evaluated, parsed_query, words_of
@@ -68,7 +68,7 @@ def searched_in_memory(
         """CandidateSearch's _matching: either language's words, or nothing to match."""
         found = 0
         for language in LANGUAGES:
-            query = normalised[("search", language, text)].query
+            query = normalised[(language, text)].query
             if query is None:
                 return board.everything
             found |= sets.of(f"search_{language}", query)
@@ -108,7 +108,7 @@ def searched_in_memory(
             at_places &= board.duty_stations.union(place.locations)
 
     def in_title(language: str) -> int:
-        query = normalised[("title", language, search.title_words)].query
+        query = normalised[(language, search.title_words)].query
         return 0 if query is None else sets.of(f"title_search_{language}", query)
 
     return SearchedSets(
@@ -119,24 +119,20 @@ def searched_in_memory(
     )
 
 
-def _texts_asked(search: CandidateSearch) -> dict[tuple[str, str, str], SearchQuery]:
-    """Every text query the search's condition and ranking make, by (vectors, language,
-    text)."""
-    texts = [search.text] if search.text else []
-    texts += [place.typed for place in search.places]
-    asked = {
-        ("search", language, text): text_query(text, language)
-        for text in texts
-        for language in LANGUAGES
+def _texts_asked(search: CandidateSearch) -> dict[tuple[str, str], SearchQuery]:
+    """Every text query the search's condition and ranking make, by (language, text)."""
+    texts = {search.title_words}
+    if search.text:
+        texts.add(search.text)
+    texts.update(place.typed for place in search.places)
+    return {
+        (language, text): text_query(text, language) for text in texts for language in LANGUAGES
     }
-    for language in LANGUAGES:
-        asked[("title", language, search.title_words)] = text_query(search.title_words, language)
-    return asked
 
 
 def _normalised(
-    asked: dict[tuple[str, str, str], SearchQuery], connection: BaseDatabaseWrapper
-) -> dict[tuple[str, str, str], _Normalised] | None:
+    asked: dict[tuple[str, str], SearchQuery], connection: BaseDatabaseWrapper
+) -> dict[tuple[str, str], _Normalised] | None:
     """Each query as PostgreSQL normalises it, all in one statement; None when one of them
     cannot be evaluated over the sets."""
     sql_query = SQLQuery(Vacancy)
@@ -190,31 +186,33 @@ def page_of(
     limit: int,
 ) -> list[int]:
     """The keys of the page's vacancies among those ``passing`` every filter, in order."""
+    published = Vacancy.objects.using(connection.alias).published()
     sort = vacancy_filter.form.cleaned_data.get("sort")
-    if not sort:
-        ranks = _ranks(searched, passing)
-    elif sort == Sort.CLOSING:
-        ranks = [passing]
-    else:
-        ranks = None  # ordered by the database among all of them
-    if ranks is None:
-        candidates, before = passing, 0
-    else:
-        candidates, before = _reaching_the_page(ranks, board, offset=offset, limit=limit)
+    if sort and sort != Sort.CLOSING:
+        # By date published or by grade: every match can be on the page.
+        ordered = published.order_by(*vacancy_filter.ordering()).values_list("pk", flat=True)
+        keys = board.pks_of(passing)
+        if len(keys) <= ORDERED_BY_KEY:
+            return list(ordered.filter(pk__in=keys)[offset : offset + limit])
+        return _walked(ordered, set(keys), start=offset, limit=limit)
+    ranks = [passing] if sort else _ranks(searched, passing)
+    candidates, before = _reaching_the_page(ranks, board, offset=offset, limit=limit)
     if not candidates or offset + limit <= before:
         return []
-    ordered = (
-        Vacancy.objects.using(connection.alias)
-        .published()
-        .annotate(**vacancy_filter.search_ranking)
-        .order_by(*vacancy_filter.ordering())
-        .values_list("pk", flat=True)
+    # In closing order from the database, then by rank here: a stable sort keeps the
+    # closing order within each rank.
+    by_closing = published.filter(pk__in=board.pks_of(candidates)).order_by(
+        *ORDERINGS[Sort.CLOSING]
     )
+    reaching = [rank & candidates for rank in ranks]
+
+    def rank_of(pk: int) -> int:
+        bit = board.rows[pk].bit
+        return next(number for number, rank in enumerate(reaching) if rank >> bit & 1)
+
+    in_rank_order = sorted(by_closing.values_list("pk", flat=True), key=rank_of)
     start = offset - before
-    keys = board.pks_of(candidates)
-    if len(keys) <= ORDERED_BY_KEY:
-        return list(ordered.filter(pk__in=keys)[start : start + limit])
-    return _walked(ordered, set(keys), start=start, limit=limit)
+    return in_rank_order[start : start + limit]
 
 
 # Up to this many vacancies that can be on the page are ordered by the database by key; more

@@ -212,6 +212,11 @@ class WordSets:
     def __len__(self) -> int:
         return len(self._kept)
 
+    @property
+    def size_bytes(self) -> int:
+        """About how much memory the kept sets take."""
+        return self._bytes
+
     def sets_of(
         self,
         column: str,
