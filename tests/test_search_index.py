@@ -246,8 +246,9 @@ def test_a_place_renamed_or_named_anew_is_found_at_once(generated_board):
     in_memory, in_database = both_ways("q=Kyyiv")
     assert in_memory == in_database
     assert in_memory["total"] > 0
-    assert both_ways("country=Ukraine&other_locations=on")[0]["places"] == (
-        both_ways("country=Ukraine&other_locations=on")[1]["places"]
+    assert (
+        both_ways("country=Ukraine&other_locations=on")[0]["places"]
+        == (both_ways("country=Ukraine&other_locations=on")[1]["places"])
     )
 
 
