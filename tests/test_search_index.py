@@ -4,6 +4,7 @@ finds, counts and orders, whatever is typed, and after any change to the board."
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
@@ -109,6 +110,21 @@ def test_later_pages_are_the_databases(generated_board, offset):
     for query in ("q=security", "q=officer&sort=recent", "q=Kiev or Brussels&sort=closing"):
         in_memory, in_database = both_ways(query, offset=offset)
         assert in_memory == in_database, (query, offset)
+
+
+def test_a_search_page_from_memory_runs_a_few_small_queries(
+    generated_board, client, django_assert_max_num_queries
+):
+    client.get("/en/?q=security officer&grade=15")  # the board and the words are read
+    cache.clear()
+    # Catching up with the log (twice: the places, then the counts), the words typed as
+    # PostgreSQL reads them, the page's vacancies in closing order, their rows with their
+    # extracts, their other locations, and when time alone next changes the page (how long
+    # it may be kept rendered).
+    with django_assert_max_num_queries(7) as made:
+        response = client.get("/en/?q=security officer&grade=15")
+    assert response.status_code == 200
+    assert not any("@@" in query["sql"] for query in made.captured_queries[:4])
 
 
 def test_a_phrase_is_searched_in_the_database(generated_board):
