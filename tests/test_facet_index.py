@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import psycopg
 import pytest
+from counted import comparable
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q
@@ -46,20 +47,6 @@ def both_ways(query: str = "", *, language: str = "en", now=None):
     assert in_memory is not None, "counted in the database, not in memory"
     in_database = _count_in_database(vacancy_filter, offset=0, limit=20)
     return comparable(*in_memory), comparable(*in_database)
-
-
-def comparable(counted, changes_at):
-    return {
-        "total": counted.total,
-        "deadline": counted.by_deadline,
-        "risk": counted.by_risk_level,
-        "clearance": counted.by_clearance,
-        "organisation": counted.by_organisation,
-        "grades": sorted(counted.grade_ranges),
-        "places": sorted(counted.places),
-        "countries": sorted(counted.countries),
-        "changes at": changes_at,
-    }
 
 
 def place_names():

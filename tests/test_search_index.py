@@ -4,6 +4,7 @@ finds, counts and orders, whatever is typed, and after any change to the board."
 from datetime import timedelta
 
 import pytest
+from counted import comparable
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -46,21 +47,6 @@ def both_ways(query: str, *, language: str = "en", offset: int = 0, now=None):
     assert in_memory is not None, f"{query!r} was counted in the database, not in memory"
     in_database = _count_in_database(vacancy_filter, offset=offset, limit=20)
     return comparable(*in_memory), comparable(*in_database)
-
-
-def comparable(counted, changes_at):
-    return {
-        "total": counted.total,
-        "page": counted.page,
-        "deadline": counted.by_deadline,
-        "risk": counted.by_risk_level,
-        "clearance": counted.by_clearance,
-        "organisation": counted.by_organisation,
-        "grades": sorted(counted.grade_ranges),
-        "places": sorted(counted.places),
-        "countries": sorted(counted.countries),
-        "changes at": changes_at,
-    }
 
 
 SEARCHES = [

@@ -162,23 +162,23 @@ def _quoted(text: str, at: int) -> tuple[str, int]:
 
 
 def _either(tokens: list) -> tuple[Query, list]:
-    operands = []
-    operand, tokens = _all(tokens)
-    operands.append(operand)
-    while tokens and tokens[0] == "|":
-        operand, tokens = _all(tokens[1:])
-        operands.append(operand)
-    return (operands[0] if len(operands) == 1 else Or(tuple(operands))), tokens
+    return _joined(tokens, "|", _all, Or)
 
 
 def _all(tokens: list) -> tuple[Query, list]:
-    operands = []
-    operand, tokens = _single(tokens)
-    operands.append(operand)
-    while tokens and tokens[0] == "&":
-        operand, tokens = _single(tokens[1:])
-        operands.append(operand)
-    return (operands[0] if len(operands) == 1 else And(tuple(operands))), tokens
+    return _joined(tokens, "&", _single, And)
+
+
+def _joined(
+    tokens: list, sign: str, operand: Callable[[list], tuple[Query, list]], node: type[And | Or]
+) -> tuple[Query, list]:
+    """Operands joined by ``sign``: one alone, or several as a ``node``."""
+    first, tokens = operand(tokens)
+    operands = [first]
+    while tokens and tokens[0] == sign:
+        following, tokens = operand(tokens[1:])
+        operands.append(following)
+    return (operands[0] if len(operands) == 1 else node(tuple(operands))), tokens
 
 
 def _single(tokens: list) -> tuple[Query, list]:
