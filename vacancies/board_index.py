@@ -50,7 +50,7 @@ Shared = TypeVar("Shared", bound=object)
 
 _FACTS = (
     "pk", "deadline_us", "grade_min", "grade_max", "risk_level", "clearance",
-    "organisation_en", "organisation_fr", "primary_location_id", "title_en", "title_fr",
+    "organisation_en", "organisation_fr", "primary_location_id",
 )  # fmt: skip
 
 
@@ -170,9 +170,7 @@ class BoardIndex:
         published = Vacancy.objects.using(alias).published()
         others = _other_locations(alias, published.values("pk"))
         members: dict[tuple[ChoiceSets, object], list[int]] = {}
-        titles: set[str] = set()
         for facts in _facts(published):
-            titles.update(facts[9:])
             row = self._row(facts, others.get(facts[0], ()), bit=self._new_bit())
             self.rows[facts[0]] = row
             self.pk_of_bit[row.bit] = facts[0]
@@ -182,7 +180,7 @@ class BoardIndex:
         for (sets, choice), bits in members.items():
             sets.of[choice] = _bit_set(bits, self.next_bit)
         self.everything = _bit_set(range(self.next_bit), self.next_bit)
-        learn_words(titles, self.title_words)
+        learn_words(_title_words(alias), self.title_words)
         self.sorted_days = sorted(day for day in self.rows_of_day if day is not None)
 
     def _read_again(self, alias: str, pks: list[int]) -> None:
@@ -194,8 +192,9 @@ class BoardIndex:
         added = []
         for facts in _facts(published):
             self._add(facts, others.get(facts[0], ()))
-            learn_words(facts[9:], self.title_words)
             added.append(facts[0])
+        if added:
+            learn_words(_title_words(alias, added), self.title_words)
         if added and self.words.columns():
             self._put_back_words(alias, added)
 
@@ -234,7 +233,7 @@ class BoardIndex:
             sets.add(choice, bit)
 
     def _row(self, facts: tuple, other_location_ids: Iterable[int], *, bit: int) -> _Row:
-        _pk, deadline, grade_min, grade_max, risk, clearance, name_en, name_fr, station = facts[:9]
+        _pk, deadline, grade_min, grade_max, risk, clearance, name_en, name_fr, station = facts
         shared = self._shared_one
         return _Row(
             bit=bit,
@@ -405,6 +404,22 @@ def _facts(vacancies: QuerySet[Vacancy]) -> list[tuple]:
     with connections[vacancies.db].cursor() as cursor:
         cursor.execute(*facts.query.sql_with_params())
         return cursor.fetchall()
+
+
+def _title_words(alias: str, pks: list[int] | None = None) -> list[str]:
+    """The words of the published vacancies' titles (of ``pks`` only, when given), each
+    once, split by PostgreSQL: a few thousand words rather than every title, which a whole
+    board's worth of would stay in the process's memory as it grew."""
+    only = " AND id = ANY(%s)" if pks is not None else ""
+    with connections[alias].cursor() as cursor:
+        # Many vacancies share a title: each title is split once.
+        cursor.execute(
+            "SELECT DISTINCT lower(word) FROM (SELECT DISTINCT title_en || ' ' || title_fr"
+            f" AS title FROM vacancies_vacancy WHERE status = %s{only}) AS titles,"
+            " regexp_split_to_table(title, '[^[:alnum:]]+') AS word WHERE word <> ''",
+            [Vacancy.Status.PUBLISHED, *([pks] if pks is not None else [])],
+        )
+        return [word for (word,) in cursor.fetchall()]
 
 
 def _other_locations(alias: str, vacancies) -> dict[int, list[int]]:
