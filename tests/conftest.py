@@ -11,11 +11,21 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from vacancies import board_index, counting_cache
 from vacancies.importing import vacancy_upsert_from_notice
 from vacancies.models import Vacancy
+
+
+@pytest.fixture
+def generated_board(db):
+    """400 generated vacancies (published, drafts, archived; open and closed; some at
+    several places), committed, as other processes see them (the tests that use it are
+    transactional)."""
+    call_command("generate_vacancies", count=400, seed=7, verbosity=0)
+    board_index.forget()
 
 
 @pytest.fixture(autouse=True)

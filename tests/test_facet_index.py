@@ -5,8 +5,7 @@ from datetime import date, timedelta
 
 import psycopg
 import pytest
-from counted import comparable
-from django.core.management import call_command
+from counted import comparable, list_filter
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.http import QueryDict
@@ -20,24 +19,6 @@ from vacancies.filters import FACET_PARAMETERS, VacancyFilter
 from vacancies.models import Location, Vacancy
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def generated_board(db):
-    """400 generated vacancies (published, drafts, archived; open and closed; some at
-    several places), committed, as other processes see them."""
-    call_command("generate_vacancies", count=400, seed=7, verbosity=0)
-    board_index.forget()
-
-
-def list_filter(query: str = "", *, language: str = "en", now=None) -> VacancyFilter:
-    """The list's filter for its query string, as the list's selector makes it."""
-    vacancy_filter = VacancyFilter(
-        QueryDict(query), queryset=Vacancy.objects.published(), language=language, now=now
-    )
-    vacancy_filter.is_valid()
-    vacancy_filter.qs  # noqa: B018 (records each facet's condition)
-    return vacancy_filter
 
 
 def both_ways(query: str = "", *, language: str = "en", now=None):

@@ -29,11 +29,11 @@ from django.db.models.sql import Query as SQLQuery
 
 from .board_index import BoardIndex
 from .filters import ORDERINGS, Sort, VacancyFilter
-from .models import Vacancy
+from .models import SEARCH_CONFIGS, Vacancy
 from .search import CandidateSearch, reference_typed, text_query
 from .word_sets import Query, evaluated, parsed_query, words_of
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = tuple(SEARCH_CONFIGS)  # the languages searched, each with its vectors
 
 
 @dataclass(frozen=True)
